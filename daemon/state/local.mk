@@ -1,0 +1,1 @@
+libsaker_a_SOURCES +=
