@@ -1,1 +1,18 @@
-# the two mains
+# The two mains: saker (the tool) and, later, sakerd (the daemon).
+libsaker_a_SOURCES += \
+	daemon/output/alert.c daemon/output/alert.h \
+	daemon/rules/detector.c daemon/rules/detector.h
+
+bin_PROGRAMS += saker
+saker_SOURCES = \
+	daemon/saker.c \
+	daemon/tool/tool.h \
+	daemon/tool/cmd-fields.c \
+	daemon/tool/cmd-replay.c \
+	daemon/tool/cmd-test.c \
+	daemon/tool/cmd-validate.c \
+	daemon/tool/events.c daemon/tool/events.h \
+	daemon/tool/options.c daemon/tool/options.h \
+	daemon/tool/rulefiles.c \
+	daemon/tool/ydom.c daemon/tool/ydom.h
+saker_LDADD = $(SAKER_LIBS)

@@ -14,3 +14,47 @@ endif
 if ENABLE_FUZZING
 noinst_PROGRAMS += $(FUZZ_TARGETS)
 endif
+
+# tests/run.sh asks for the lists: make print-tests VAR=UNIT_TESTS
+print-tests:
+	@echo $($(VAR))
+.PHONY: print-tests
+
+# Rule-file loader (daemon/rules/loader*.c): unit test, fuzz target and its corpus replay.
+UNIT_TESTS += test-loader
+test_loader_SOURCES = tests/unit/test-loader.c
+test_loader_CPPFLAGS = $(AM_CPPFLAGS) -DLOADER_TEST_DATA='"$(abs_top_srcdir)/tests/unit/data/loader"'
+test_loader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_loader_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+FUZZ_REPLAYS += fuzz-loader-replay
+fuzz_loader_replay_SOURCES = tests/fuzz/fuzz-loader.c tests/fuzz/replay-main.c
+fuzz_loader_replay_LDADD = $(SAKER_LIBS)
+FUZZ_TARGETS += fuzz-loader
+fuzz_loader_SOURCES = tests/fuzz/fuzz-loader.c
+fuzz_loader_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+fuzz_loader_LDFLAGS = -fsanitize=fuzzer
+fuzz_loader_LDADD = $(SAKER_LIBS)
+
+# State tables and the event updater (daemon/state/).
+UNIT_TESTS += test-state
+test_state_SOURCES = tests/unit/test-state.c
+test_state_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_state_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+
+# Field table and flag names (daemon/rules/field*.c, daemon/event/flags.c).
+UNIT_TESTS += test-flags test-fields
+test_flags_SOURCES = tests/unit/test-flags.c
+test_flags_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_flags_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_fields_SOURCES = tests/unit/test-fields.c tests/unit/evbuild.c tests/unit/evbuild.h
+test_fields_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_fields_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+UNIT_TESTS += test-container
+test_container_SOURCES = tests/unit/test-container.c
+test_container_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_container_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+# The JSON-lines event format (daemon/event/fixture*.c): unit test, fuzz target, corpus replay.
+UNIT_TESTS += test-fixture
+test_fixture_SOURCES = tests/unit/test-fixture.c
+test_fixture_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_fixture_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)

@@ -64,6 +64,15 @@ typedef struct MacroDef {
 typedef struct ExceptionValue {
 	char **values; /* nfields strings (a value may itself be a list name) */
 	SrcPos pos;
+	SrcPos *value_pos; /* nfields: where each value is */
+	/*
+	 * nfields entries: NULL for a scalar value; for a value written as a
+	 * YAML sequence ("[/usr/bin, /bin]") its items, nlist_items[i] of them.
+	 * values[i] then holds the same list as Falco renders it into the
+	 * condition: "(/usr/bin, /bin)", items containing a space double-quoted.
+	 */
+	ListItem **list_items;
+	size_t *nlist_items;
 } ExceptionValue;
 
 typedef struct ExceptionDef {
@@ -111,6 +120,13 @@ typedef struct RuleSet {
 	char *required_engine_version;
 } RuleSet;
 
+/*
+ * The Falco rules engine version saker implements.  A file's
+ * required_engine_version (semver "0.26.0", or a plain integer N meaning
+ * "0.N.0") must have the same major and be lower or equal.
+ */
+#define RULES_ENGINE_VERSION "0.50.0"
+
 /* Limits on hostile or mistaken rule files (each reported as an error). */
 #define RULES_FILE_MAX_BYTES (16u * 1024u * 1024u) /* one rule file */
 #define RULES_YAML_MAX_DEPTH 32			  /* YAML nesting */
@@ -119,6 +135,11 @@ typedef struct RuleSet {
 #define RULES_MAX_LIST_ITEMS 100000		  /* items in one list */
 #define RULES_MAX_STRING 65536			  /* one scalar (condition, output...) */
 #define RULES_MAX_FILES 256			  /* rule files loaded together */
+#define RULES_MAX_YAML_NODES 500000		  /* YAML nodes in one file, aliases expanded */
+#define RULES_MAX_ALIAS_BYTES (4u * 1024u * 1024u) /* text copied by YAML aliases, per file */
+#define RULES_MAX_TAGS 256			  /* tags of one rule */
+#define RULES_MAX_EXCEPTIONS 256		  /* exceptions of one rule (values are not limited) */
+#define RULES_MAX_DESC RULES_MAX_STRING		  /* a rule's desc, appends included */
 
 RuleSet *ruleset_new(void);
 RuleSet *ruleset_free(RuleSet *rs);

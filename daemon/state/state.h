@@ -23,6 +23,14 @@
 #define STATE_MAX_ARGS_BYTES 4096 /* argv kept per process */
 #define STATE_MAX_ENV_BYTES 4096  /* env kept per process */
 #define STATE_MAX_ANCESTORS 64	  /* proc.aname[N] walk depth */
+#define STATE_MAX_PATH 4096	  /* exe, exepath, cwd, fd names (PATH_MAX) */
+#define STATE_MAX_COMM 64	  /* comm (the kernel keeps 16) */
+#define STATE_MAX_CGROUPS 4096	  /* cgroup path text per process */
+#define STATE_MAX_PENDING_EXEC 4096 /* exec entry records waiting for their exit */
+#define STATE_MIN_THREADS 16	  /* smallest accepted max_threads */
+#define STATE_MAX_USERS 65536	  /* passwd/group entries kept */
+#define STATE_MAX_LABELS 256	  /* container labels kept */
+#define STATE_MAX_LABEL_BYTES 4096 /* one "key=value" label */
 
 typedef enum FdType {
 	FD_UNKNOWN,
@@ -61,13 +69,20 @@ typedef struct FdInfo {
 	uint8_t l4proto; /* IPPROTO_* */
 	bool is_server;	 /* accepted (we are the server side) */
 	bool connected;
-	uint8_t saddr[16], daddr[16]; /* client/server in Falco terms: s=local? see fields */
+	/*
+	 * The connection tuple as Falco keeps it: s* is the client (the side
+	 * that connected), d* the server, whichever side is local; is_server
+	 * says which one we are.  IPv4 addresses use the first 4 bytes.  For a
+	 * bound (listening) socket only d* is set.
+	 */
+	uint8_t saddr[16], daddr[16];
 	uint16_t sport, dport;
 } FdInfo;
 
 typedef struct FdTable {
 	unsigned refs; /* threads sharing it (CLONE_FILES) */
 	U64Map *map;   /* fd -> FdInfo* */
+	uint64_t dropped; /* inserts refused at STATE_MAX_FDS_PER_PROC */
 } FdTable;
 
 typedef struct Container {
@@ -100,9 +115,9 @@ typedef struct Proc {
 	char *comm;    /* proc.name */
 	char *exe;     /* argv[0] (proc.exe) */
 	char *exepath; /* resolved executable path (proc.exepath) */
-	char *args;    /* NUL-separated argv[1..] */
-	size_t args_len;
-	char *env; /* NUL-separated */
+	char *args;    /* NUL-separated argv[1..]; args[args_len] is 0 */
+	size_t args_len; /* without the last argument's terminating NUL */
+	char *env; /* NUL-separated, as args */
 	size_t env_len;
 	char *cwd;
 	char *cgroups; /* cgroup path (v2 unified, or the v1 cpu/pids hierarchy) */
@@ -121,7 +136,8 @@ typedef struct Proc {
 	FdTable *fds;	      /* shared by threads of the process */
 	bool dead;	      /* exit seen; kept until children are gone or evicted */
 	bool from_proc;	      /* bootstrapped from /proc (not seen starting) */
-	/* LRU list of the table */
+	bool clone_seen;      /* created or updated by its own clone child event */
+	/* LRU list of the table (the live or the dead list) */
 	struct Proc *lru_prev, *lru_next;
 } Proc;
 
@@ -132,34 +148,249 @@ typedef struct State {
 	StrMap *containers; /* full id -> Container* */
 	UserDb *users;
 	size_t max_threads;
-	Proc *lru_head, *lru_tail; /* most recent first */
-	uint64_t evictions;
+	Proc *lru_head, *lru_tail; /* live threads, most recent first */
+	Proc *dead_head, *dead_tail; /* exited threads kept for ancestry, most recent first */
+	uint64_t evictions;	   /* every eviction (dead and live) */
+	uint64_t evictions_live;   /* live threads evicted because no dead one was left */
 	uint64_t host_pidns; /* init's namespaces: comparison for container.id=host */
 	uint64_t host_mntns;
+	U64Map *pending_exec;	   /* tid -> PendingExec* (execve entry records) */
+	uint64_t pending_dropped;  /* entry records dropped at STATE_MAX_PENDING_EXEC */
+	uint64_t container_overflow; /* containers kept outside the full table */
 } State;
+
+/* An execve/execveat entry record waiting for its exit record (same tid). */
+typedef struct PendingExec {
+	char *filename;	    /* as passed by the caller */
+	char *filename_abs; /* resolved by the kernel */
+	int64_t dirfd;	    /* execveat only, else -100 (AT_FDCWD) */
+	uint32_t flags;	    /* execveat AT_* flags */
+	uint64_t ts;
+} PendingExec;
 
 State *state_new(void);
 State *state_free(State *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(State *, state_free);
 
-/* The thread, or NULL. */
+/* The thread, or NULL.  Does not change the LRU order. */
 Proc *state_get_thread(State *s, int64_t tid);
+/* Mark p as just used (front of its LRU list). */
+void state_touch(State *s, Proc *p);
+/* Number of threads in the table (live and dead). */
+size_t state_nthreads(const State *s);
 /*
- * The thread, created empty (tid/pid set, a fresh fd table) when missing.
- * Evicts the least recently used dead thread when the table is full.
+ * Set the table limit (at least STATE_MIN_THREADS); evicts down to it at
+ * once.  Returns the limit in effect.
+ */
+size_t state_set_max_threads(State *s, size_t max);
+/*
+ * The thread exited: moves it to the dead list (evicted first).  Its fd
+ * table reference is dropped; a dead thread that is not a thread group
+ * leader is removed, as nothing can name it as a parent.
+ */
+void state_mark_dead(State *s, Proc *p);
+/*
+ * The thread, created empty (tid/pid set) when missing: a new thread of a
+ * known process (pid != tid) shares the leader's fd table, otherwise it gets
+ * a fresh one.  Evicts the least recently used dead thread when the table is
+ * full (a live one only when no dead one is left).  Marks the thread used.
  */
 int state_upsert_thread(State *s, int64_t tid, int64_t pid, Proc **ret);
 void state_remove_thread(State *s, int64_t tid);
+/*
+ * Copy the process image of src into dst (comm, exe, args, env, cwd,
+ * cgroups, credentials, namespaces, tty, exe data, container): what a child
+ * inherits on fork.  Not ids, fds, timestamps of dst's own life, or flags.
+ */
+int state_proc_inherit(State *s, Proc *dst, const Proc *src);
 /* The thread group leader's entry for p (p itself if it is the leader). */
 Proc *state_leader(State *s, const Proc *p);
 /* Parent process of p (NULL when unknown). */
 Proc *state_parent(State *s, const Proc *p);
+/*
+ * The n-th ancestor of p: 0 is p itself, 1 its parent, 2 the grandparent...
+ * NULL when the chain is shorter, unknown, loops, or n > STATE_MAX_ANCESTORS.
+ */
+Proc *state_ancestor(State *s, const Proc *p, unsigned n);
+
+/*
+ * Replace p's cgroup text (truncated at STATE_MAX_CGROUPS) and re-derive its
+ * container from it (container_id_from_cgroup): p->container is set to the
+ * shared Container for that id, created empty when new, or NULL for the
+ * host.  Unchanged text is a no-op.
+ */
+int state_set_cgroups(State *s, Proc *p, const char *cgroups);
+/*
+ * The container with this full id (or short id when the table was filled
+ * with one), created with only id/runtime set when missing.  The returned
+ * object is owned by the table; take a reference with container_ref() to
+ * keep it.  runtime may be NULL ("unknown").
+ */
+int state_get_or_add_container(State *s, const char *full_id, const char *runtime,
+			       Container **ret);
+Container *state_find_container(State *s, const char *id);
+Container *container_ref(Container *c);
+/* Drops a reference; the table entry goes away with the last one. */
+void container_unref(State *s, Container *c);
+/* Set p->container (reference counted; NULL for the host). */
+void state_set_container(State *s, Proc *p, Container *c);
+
+/*
+ * Process data read from /proc (or given by a test fixture), already parsed
+ * by the caller.  Only the fields whose PS_* bit is in `set` are applied; the
+ * others keep their current value (a new entry starts zeroed).  Strings are
+ * copied and truncated at the STATE_MAX_* limits.
+ */
+enum {
+	PS_PID = 1ull << 0,
+	PS_PTID = 1ull << 1,
+	PS_SID = 1ull << 2,
+	PS_PGID = 1ull << 3,
+	PS_VTID = 1ull << 4,
+	PS_VPID = 1ull << 5,
+	PS_COMM = 1ull << 6,
+	PS_EXE = 1ull << 7,
+	PS_EXEPATH = 1ull << 8,
+	PS_ARGS = 1ull << 9,
+	PS_ENV = 1ull << 10,
+	PS_CWD = 1ull << 11,
+	PS_CGROUPS = 1ull << 12,
+	PS_UID = 1ull << 13,
+	PS_GID = 1ull << 14,
+	PS_EUID = 1ull << 15,
+	PS_EGID = 1ull << 16,
+	PS_SUID = 1ull << 17,
+	PS_SGID = 1ull << 18,
+	PS_LOGINUID = 1ull << 19,
+	PS_CAPS = 1ull << 20,	/* all three capability sets */
+	PS_TTY = 1ull << 21,
+	PS_NS = 1ull << 22,	/* pidns, netns, mntns, userns */
+	PS_EXE_FLAGS = 1ull << 23,
+	PS_EXE_INO = 1ull << 24, /* exe_ino and exe_dev */
+	PS_CLONE_TS = 1ull << 25,
+	PS_EXEC_TS = 1ull << 26,
+	PS_CONTAINER_ID = 1ull << 27, /* explicit container id (wins over cgroups) */
+	PS_DEAD = 1ull << 28,
+	PS_CGROUP_ID = 1ull << 29,
+};
+
+typedef struct ProcSnapshot {
+	uint64_t set; /* PS_* */
+	int64_t tid;
+	int64_t pid, ptid, sid, pgid, vtid, vpid;
+	const char *comm, *exe, *exepath, *cwd, *cgroups;
+	const char *args; /* NUL-separated argv[1..], no final NUL counted */
+	size_t args_len;
+	const char *env; /* NUL-separated, as args */
+	size_t env_len;
+	const char *container_id; /* "" or "host": host */
+	uint64_t cgroup_id;
+	uint32_t uid, gid, euid, egid, suid, sgid, loginuid;
+	uint64_t cap_inheritable, cap_permitted, cap_effective;
+	uint32_t tty;
+	uint64_t pidns, netns, mntns, userns;
+	uint32_t exe_flags;
+	uint64_t exe_ino;
+	uint32_t exe_dev;
+	uint64_t clone_ts, exec_ts;
+	bool dead;
+} ProcSnapshot;
+
+/* Apply the PS_* fields of snap to p (snap->tid and PS_PID/PS_DEAD are ignored). */
+int state_proc_apply(State *s, Proc *p, const ProcSnapshot *snap);
+/*
+ * Insert or update the thread snap->tid from snap (see ProcSnapshot).  A new
+ * thread of a known process shares the leader's fd table.  Marks the entry
+ * from_proc when it is created here.
+ */
+int state_upsert_proc_snapshot(State *s, const ProcSnapshot *snap, Proc **ret);
+/*
+ * Insert or replace fd tmpl->fd in tid's fd table with a copy of tmpl
+ * (tmpl->name is copied).  The thread must exist (-ESRCH otherwise).
+ */
+int state_upsert_fd_snapshot(State *s, int64_t tid, const FdInfo *tmpl, FdInfo **ret);
+/*
+ * Insert or update a container from tmpl (id or full_id required; NULL
+ * strings and zero values in tmpl leave the current value).
+ */
+int state_upsert_container(State *s, const Container *tmpl, Container **ret);
+
+/*
+ * Reconcile with the system (when exit events were lost): every live thread
+ * for which alive(tid) is false is marked dead; then dead entries that no
+ * live thread needs as an ancestor are removed.  Returns the number of
+ * threads removed.
+ */
+size_t state_sweep(State *s, bool (*alive)(int64_t tid, void *userdata), void *userdata);
+/* Drop pending exec entries older than now_ns - max_age_ns. */
+size_t state_expire_pending(State *s, uint64_t now_ns, uint64_t max_age_ns);
+
+/* The entry record of the exec tid is running, or NULL. */
+const PendingExec *state_pending_exec(State *s, int64_t tid);
+/* Store (replace) the pending entry for tid; takes copies of the strings. */
+int state_set_pending_exec(State *s, int64_t tid, const char *filename, const char *filename_abs,
+			   int64_t dirfd, uint32_t flags, uint64_t ts);
+void state_drop_pending_exec(State *s, int64_t tid);
 
 FdInfo *fdtable_get(FdTable *t, int64_t fd);
-/* Inserts or replaces fd; takes ownership of info. */
+/*
+ * Inserts or replaces fd; takes ownership of info (freed on failure too).
+ * -ENOSPC when the table already holds STATE_MAX_FDS_PER_PROC other fds.
+ */
 int fdtable_put(FdTable *t, FdInfo *info);
 void fdtable_remove(FdTable *t, int64_t fd);
 FdInfo *fdinfo_free(FdInfo *f);
+DEFINE_TRIVIAL_CLEANUP_FUNC(FdInfo *, fdinfo_free);
+
+FdTable *fdtable_new(void);
+FdTable *fdtable_ref(FdTable *t);
+/* Drops a reference; frees the table and its fds with the last one. */
+FdTable *fdtable_unref(FdTable *t);
+/* A private deep copy (fork without CLONE_FILES); refs = 1. */
+int fdtable_copy(const FdTable *t, FdTable **ret);
+size_t fdtable_size(const FdTable *t);
+/* Remove every fd opened with O_CLOEXEC (exec). */
+void fdtable_drop_cloexec(FdTable *t);
+/* Iterate: start with *iter = 0. */
+bool fdtable_next(const FdTable *t, size_t *iter, FdInfo **ret);
+
+/* A zeroed FdInfo for fd, or NULL. */
+FdInfo *fdinfo_new(int64_t fd);
+/* A deep copy of f renumbered to fd (dup), or NULL. */
+FdInfo *fdinfo_dup(const FdInfo *f, int64_t fd);
+/* Replace f->name with a copy of name (truncated at STATE_MAX_PATH). */
+int fdinfo_set_name(FdInfo *f, const char *name);
+
+/* Falco's fd.type names: "file", "directory", "ipv4", "unix", "pipe"... */
+const char *fdinfo_type_name(FdType t);
+/* The FdType named name (as fdinfo_type_name), or -ENOENT. */
+int fdinfo_type_from_name(const char *name);
+
+/*
+ * Render a connection tuple the way Falco names socket fds:
+ * "10.0.0.1:40000->1.2.3.4:443" (IPv6 without brackets, as Falco prints it;
+ * IPv4-mapped IPv6 pairs as IPv4; raw/ICMP sockets without ports).  Writes
+ * at most size bytes including the NUL.
+ */
+void fdinfo_format_tuple(const FdInfo *f, char *buf, size_t size);
+
+UserDb *userdb_new(void);
+UserDb *userdb_free(UserDb *db);
+DEFINE_TRIVIAL_CLEANUP_FUNC(UserDb *, userdb_free);
+/*
+ * Parse /etc/passwd (or /etc/group) text into db, replacing entries with the
+ * same id.  Malformed lines are skipped and counted; returns the number of
+ * skipped lines (>= 0), or -ENOMEM / -E2BIG (more than STATE_MAX_USERS).
+ * The first entry of an id wins, as with getpwuid().
+ */
+int userdb_parse_passwd(UserDb *db, const char *text, size_t len);
+int userdb_parse_group(UserDb *db, const char *text, size_t len);
+/* Add or replace one entry (strings copied; home/shell may be NULL). */
+int userdb_add_user(UserDb *db, uint32_t uid, const char *name, const char *home,
+		    const char *shell);
+int userdb_add_group(UserDb *db, uint32_t gid, const char *name);
+size_t userdb_nusers(const UserDb *db);
+size_t userdb_ngroups(const UserDb *db);
 
 /* User and group names, "<NA>"-free: unknown ids return NULL. */
 const char *userdb_user_name(const UserDb *db, uint32_t uid);

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Recorded events into the detector.  A bad line is reported with its file,
+ * line and field and skipped; the rest of the file still runs.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool/events.h"
+
+static void bad_line(EventFeed *f, const char *msg)
+{
+	f->errors++;
+	if (f->err)
+		fprintf(f->err, "%s\n", msg);
+	if (!f->first_error)
+		f->first_error = strdup(msg);
+}
+
+int feed_event(EventFeed *f, FixtureReader *r, const FixtureEvent *fe)
+{
+	int k;
+
+	k = fixture_event_apply(fe, f->state);
+	if (k < 0) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "%s: cannot apply context: %s",
+			 fixture_reader_error(r) ? fixture_reader_error(r) : "event", strerror(-k));
+		bad_line(f, msg);
+		return k;
+	}
+	if (fe->has_event) {
+		f->events++;
+		k = detector_process(f->detector, &fe->evt, f->on_alert, f->userdata);
+		if (k < 0)
+			return k;
+	}
+	return 0;
+}
+
+int feed_line(EventFeed *f, FixtureReader *r, const char *line, size_t len)
+{
+	_cleanup_(fixture_event_freep) FixtureEvent *fe = NULL;
+	int k;
+
+	k = fixture_reader_parse_line(r, line, len, &fe);
+	if (k < 0) {
+		if (k == -ENOMEM)
+			return k;
+		bad_line(f, fixture_reader_error(r));
+		return 0;
+	}
+	if (k == 0)
+		return 0;
+	detector_set_boot_time(f->detector, fixture_reader_boot_ns(r));
+	return feed_event(f, r, fe);
+}
+
+int feed_file(EventFeed *f, const char *path)
+{
+	_cleanup_(fixture_reader_freep) FixtureReader *r = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *in;
+	int k = 0;
+
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	if (!in) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		bad_line(f, msg);
+		return -errno;
+	}
+	r = fixture_reader_new(path);
+	if (!r) {
+		if (in != stdin)
+			fclose(in);
+		return -ENOMEM;
+	}
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		k = feed_line(f, r, line, (size_t)n);
+		if (k < 0)
+			break;
+	}
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	return k;
+}
+
+void feed_done(EventFeed *f)
+{
+	free(f->first_error);
+	f->first_error = NULL;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The saker tool's commands and the helpers they share.
+ */
+#ifndef SAKER_TOOL_H
+#define SAKER_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rules/diag.h"
+#include "rules/ruleset.h"
+
+int cmd_validate(int argc, char **argv);
+int cmd_list_fields(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+
+/* A list of paths (rule files), owned strings. */
+typedef struct PathList {
+	char **v;
+	size_t n;
+} PathList;
+
+void pathlist_done(PathList *l);
+/*
+ * Add path: a file as is, a directory as its *.yaml and *.yml files in name
+ * order.  Returns negative errno (with a message on stderr) on failure.
+ */
+int pathlist_add(PathList *l, const char *path);
+
+/*
+ * Load every file of paths into a new RuleSet, collecting diagnostics in d.
+ * Returns 0 if no error was reported, -EINVAL otherwise (*ret is set in both
+ * cases unless allocation failed).
+ */
+int tool_load_rules(const PathList *paths, Diags *d, RuleSet **ret);
+
+#endif /* SAKER_TOOL_H */

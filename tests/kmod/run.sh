@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The kernel module's CI entry point: build the lab (cached), build saker.ko for each
+# guest suite's Debian kernel, build the guest test programs (static, on the host),
+# boot each suite's kernel under QEMU and run every test as root, then build the
+# module for sid (build only) and run checkpatch and sparse.
+#
+# Usage: run.sh [--suite bookworm|trixie|all] [--quick]
+#   --quick   skip sid, checkpatch and sparse; SAKER_QUICK=1 for the guest tests
+# Prints every result as "SUITE: PASS: name" / "SUITE: FAIL: name: why" and ends with
+# one line "N passed, M failed"; exits non-zero when anything failed or broke.
+# Results and logs: $SAKER_LAB/runs/<time>/ (SAKER_KMOD_OUT overrides).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+LOG_TAG=kmod
+
+suites=() quick=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--suite) suites+=("${2:?--suite needs a value}"); shift ;;
+	--suite=*) suites+=("${1#*=}") ;;
+	--quick) quick=1 ;;
+	-h | --help) sed -n '3,13p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ ${#suites[@]} -gt 0 ] || suites=(all)
+list=()
+for s in "${suites[@]}"; do
+	case $s in
+	all) list+=(bookworm trixie) ;;
+	bookworm | trixie) list+=("$s") ;;
+	*) echo "run.sh: unknown suite $s" >&2; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "run.sh: needs root (apt-get, debootstrap, chroot)" >&2; exit 2; }
+
+T0=$(date +%s.%N)
+OUT=${SAKER_KMOD_OUT:-$SAKER_LAB/runs/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+: >"$OUT/results.txt"
+pass=0 fail=0
+
+# result PREFIX LINE: print and count one PASS:/FAIL: line (SKIP:/INFO: only print).
+result() {
+	printf '%s: %s\n' "$1" "$2" | tee -a "$OUT/results.txt"
+	case $2 in
+	PASS:*) pass=$((pass + 1)) ;;
+	FAIL:*) fail=$((fail + 1)) ;;
+	esac
+}
+finish() {
+	log "logs in $OUT; $(since "$T0") s in all"
+	ls -1dt "$SAKER_LAB"/runs/*/ 2>/dev/null | tail -n +11 | xargs -r rm -rf
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+}
+trap 'result host "FAIL: interrupted"; finish' INT TERM
+
+# sid build: in the background, it only needs network and one core now and then
+sid_pid=
+if [ -z "$quick" ] && [ "${SAKER_KMOD_SID:-1}" != 0 ]; then
+	"$KMOD_TESTS/build-module.sh" sid "$OUT/sid" >"$OUT/sid.log" 2>&1 &
+	sid_pid=$!
+fi
+
+# 1. the lab
+lab_ok=1
+t=$(date +%s.%N)
+"$KMOD_TESTS/lab.sh" "${list[@]/#/--suite=}" 2>&1 | tee "$OUT/lab.log" >&2
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+	result host "FAIL: lab: cannot build the guest lab (see $OUT/lab.log)"
+	lab_ok=
+fi
+log "lab: $(since "$t") s"
+
+# 2. guest test programs, static, built once on the host
+bin=$OUT/bin
+mkdir -p "$bin"
+shopt -s nullglob
+progs=("$SAKER_GUEST_DIR"/t-*.c)
+scripts=("$SAKER_GUEST_DIR"/t-*.sh)
+reader=()
+[ ! -f "$SAKER_GUEST_DIR/reader.c" ] || reader=("$SAKER_GUEST_DIR/reader.c")
+[ $((${#progs[@]} + ${#scripts[@]})) -gt 0 ] || result host "FAIL: no guest tests in $SAKER_GUEST_DIR"
+ncc=0
+for c in "${progs[@]}"; do
+	p=$(basename "$c" .c)
+	if gcc -static -O2 -Wall -Wextra -Werror -I "$SAKER_INCLUDE_DIR" -I "$SAKER_GUEST_DIR" \
+		"$c" "${reader[@]}" -o "$bin/$p" >"$OUT/cc-$p.log" 2>&1; then
+		ncc=$((ncc + 1))
+	else
+		result host "FAIL: compile $p"
+		head -n 30 "$OUT/cc-$p.log" >&2
+	fi
+done
+for s in "${scripts[@]}"; do install -m755 "$s" "$bin/"; done
+[ ${#progs[@]} -eq 0 ] || [ $ncc -ne ${#progs[@]} ] || result host "PASS: compile $ncc guest programs"
+
+# 3. per suite: build the module, boot, run the tests
+for suite in "${list[@]}"; do
+	d=$OUT/$suite
+	mkdir -p "$d"
+	if ! "$KMOD_TESTS/build-module.sh" "$suite" "$d" 2>"$d/build-module.log"; then
+		cat "$d/build-module.log" >&2
+		result "$suite" "FAIL: build $(cat "$d/kver" 2>/dev/null): see $d/build.log"
+		continue
+	fi
+	result "$suite" "PASS: build $(cat "$d/kver")"
+	[ -n "$lab_ok" ] || continue
+	ship=$d/ship
+	mkdir -p "$ship/bin"
+	cp "$d/saker.ko" "$ship/"
+	cp -a "$bin/." "$ship/bin/"
+	install -m755 "$KMOD_TESTS/lab/guest-tests.sh" "$ship/"
+	t=$(date +%s.%N)
+	done_seen=
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >>"$d/guest.log"
+		case $line in
+		PASS:* | FAIL:* | SKIP:*) result "$suite" "$line" ;;
+		DONE) done_seen=1 ;;
+		INFO:*) [ -z "${SAKER_VERBOSE:-}" ] || printf '%s: %s\n' "$suite" "$line" ;;
+		*) [ -z "${SAKER_VERBOSE:-}" ] || printf '%s:   %s\n' "$suite" "$line" ;;
+		esac
+	done < <("$KMOD_TESTS/vm.sh" --suite "$suite" --ship "$ship" --out "$d/guest" --smp 2 \
+		--timeout "${SAKER_GUEST_TIMEOUT:-900}" -- \
+		"SAKER_QUICK=$quick SAKER_TEST_TIMEOUT=${SAKER_TEST_TIMEOUT:-300} sh ./guest-tests.sh" \
+		2>"$d/vm.log"; echo "$?" >"$d/vm.rc")
+	rc=$(cat "$d/vm.rc")
+	if [ -z "$done_seen" ]; then
+		case $rc in
+		124) why="timed out after ${SAKER_GUEST_TIMEOUT:-900} s" ;;
+		125) why="the guest died (panic, lockup or crash)" ;;
+		*) why="the test run stopped early (rc=$rc)" ;;
+		esac
+		result "$suite" "FAIL: guest: $why; console: $d/guest/console.log"
+		tail -n 25 "$d/vm.log" >&2
+	fi
+	log "$suite: guest run $(since "$t") s"
+done
+
+# 4. sid (build only), checkpatch, sparse
+if [ -n "$sid_pid" ]; then
+	if wait "$sid_pid"; then
+		result sid "PASS: build $(cat "$OUT/sid/kver")"
+	else
+		tail -n 30 "$OUT/sid.log" >&2
+		result sid "FAIL: build $(cat "$OUT/sid/kver" 2>/dev/null): see $OUT/sid.log"
+	fi
+fi
+if [ -z "$quick" ]; then
+	line=$("$KMOD_TESTS/checkpatch.sh" 2>"$OUT/checkpatch.log")
+	[ -z "$line" ] || result host "$line"
+	case $line in FAIL:*) head -n 60 "$OUT/checkpatch.log" >&2 ;; esac
+	line=$("$KMOD_TESTS/sparse.sh" "$OUT/sparse" 2>"$OUT/sparse.log")
+	[ -z "$line" ] || result host "$line"
+	case $line in FAIL:*) tail -n 40 "$OUT/sparse.log" >&2 ;; esac
+fi
+finish
