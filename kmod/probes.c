@@ -238,7 +238,8 @@ static bool saker_decode(struct pt_regs *regs, long nr, struct saker_sys *s)
 	s->variant = e->variant;
 	s->ustr = e->ustr;
 	s->args_fault = false;
-	if (unlikely(s->variant == SAKER_SV_SOCKETCALL))
+	s->socketcall = s->variant == SAKER_SV_SOCKETCALL;
+	if (unlikely(s->socketcall))
 		s->type = saker_socketcall_type((u32)regs->bx, &s->variant);
 	return s->type != SAKER_EVT_NONE;
 }
@@ -258,9 +259,8 @@ static void saker_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
 
 	s.ret = ret;
 	saker_get_args(regs, &s);
-	if (unlikely(s.variant == SAKER_SV_SOCKETCALL) &&
-	    saker_socketcall_args(&s))
-		s.variant = SAKER_SV_NONE;
+	if (unlikely(s.socketcall))
+		saker_socketcall_args(&s);
 	if (!saker_sys_wanted(&s))
 		return;
 	saker_emit_sys(&s, s.type, false);

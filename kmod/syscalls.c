@@ -311,6 +311,7 @@ static const u8 saker_socketcall_nargs[] = {
 /* Event type of a socketcall() call; SAKER_EVT_NONE when not captured. */
 u16 saker_socketcall_type(unsigned long call, u8 *variant)
 {
+	*variant = SAKER_SV_NONE;
 	if (call >= ARRAY_SIZE(saker_socketcalls))
 		return SAKER_EVT_NONE;
 	*variant = saker_socketcalls[call].variant;

@@ -37,6 +37,7 @@ struct saker_sys {
 	u8 variant;
 	u8 ustr;
 	bool compat;
+	bool socketcall;	/* ia32 socketcall: args are in user memory */
 	bool args_fault;	/* socketcall arguments could not be read */
 };
 

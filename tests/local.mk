@@ -46,7 +46,8 @@ UNIT_TESTS += test-flags test-fields
 test_flags_SOURCES = tests/unit/test-flags.c
 test_flags_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 test_flags_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
-test_fields_SOURCES = tests/unit/test-fields.c tests/unit/evbuild.c tests/unit/evbuild.h
+test_fields_SOURCES = tests/unit/test-fields.c tests/unit/test-fields-state.c \
+	tests/unit/fieldtest.c tests/unit/fieldtest.h tests/unit/evbuild.c tests/unit/evbuild.h
 test_fields_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 test_fields_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += test-container
@@ -58,3 +59,11 @@ UNIT_TESTS += test-fixture
 test_fixture_SOURCES = tests/unit/test-fixture.c
 test_fixture_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 test_fixture_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+FUZZ_REPLAYS += fuzz-fixture-replay
+fuzz_fixture_replay_SOURCES = tests/fuzz/fuzz-fixture.c tests/fuzz/replay-main.c
+fuzz_fixture_replay_LDADD = $(SAKER_LIBS)
+FUZZ_TARGETS += fuzz-fixture
+fuzz_fixture_SOURCES = tests/fuzz/fuzz-fixture.c
+fuzz_fixture_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+fuzz_fixture_LDFLAGS = -fsanitize=fuzzer
+fuzz_fixture_LDADD = $(SAKER_LIBS)

@@ -52,9 +52,10 @@ int sk_event_decode(const void *buf, size_t len, SkEvent *ret)
 			return -EBADMSG;
 		if (i < n) {
 			enum saker_param_type t = ret->info->params[i].type;
-			size_t fixed = param_type_size(t);
+			size_t fixed = ret->info->params[i].size;
 			SkParam *sp = &ret->params[i];
 
+			*sp = (SkParam){ 0 };
 			sp->faulted = (w & SAKER_PARAM_FAULT) != 0;
 			if (sp->faulted && plen != 0)
 				return -EBADMSG;

@@ -9,9 +9,14 @@
 #include "common/macro.h"
 #include "event/event-info.h"
 
-#define P_DESC(pname, ptype, pfmt) { #pname, SAKER_PT_##ptype, SAKER_FMT_##pfmt },
+/* Fixed wire sizes as compile-time constants, for the descriptors below. */
+#define T_SIZE_ENUM(name, size) PTSZ_##name = size,
+enum { SAKER_PARAM_TYPES(T_SIZE_ENUM) };
+#undef T_SIZE_ENUM
+
+#define P_DESC(pname, ptype, pfmt) { #pname, SAKER_PT_##ptype, SAKER_FMT_##pfmt, PTSZ_##ptype },
 #define E_PARAMS(id, ename, cat, plist) \
-	static const struct param_info params_##id[] = { plist { NULL, SAKER_PT_NONE, SAKER_FMT_NONE } };
+	static const struct param_info params_##id[] = { plist { NULL, SAKER_PT_NONE, SAKER_FMT_NONE, 0 } };
 SAKER_EVENT_TABLE(E_PARAMS, P_DESC)
 #undef E_PARAMS
 #undef P_DESC
@@ -27,14 +32,11 @@ static struct event_info event_table[SAKER_EVT_MAX] = { SAKER_EVENT_TABLE(E_INFO
 #undef E_INFO
 #undef P_NOP
 
-static bool table_ready;
-
-static void table_init(void)
+/* Runs before main(): the table is read-only afterwards, safe for any thread. */
+__attribute__((constructor)) static void table_init(void)
 {
 	unsigned i;
 
-	if (table_ready)
-		return;
 	for (i = 0; i < SAKER_EVT_MAX; i++) {
 		struct event_info *e = &event_table[i];
 		size_t n = strlen(e->name);
@@ -43,14 +45,12 @@ static void table_init(void)
 				!(n > 2 && strcmp(e->name + n - 2, "_e") == 0) &&
 				i != SAKER_EVT_PROCEXIT && i != SAKER_EVT_PROCFORK;
 	}
-	table_ready = true;
 }
 
 const struct event_info *event_info_get(unsigned type)
 {
 	if (type >= SAKER_EVT_MAX)
 		return NULL;
-	table_init();
 	return &event_table[type];
 }
 
@@ -58,7 +58,6 @@ int event_type_from_name(const char *name)
 {
 	unsigned i;
 
-	table_init();
 	for (i = 0; i < SAKER_EVT_MAX; i++)
 		if (strcmp(event_table[i].name, name) == 0)
 			return event_table[i].is_syscall || i == SAKER_EVT_PROCEXIT ? (int)i : -ENOENT;

@@ -17,6 +17,7 @@ struct param_info {
 	const char *name;
 	enum saker_param_type type;
 	enum saker_fmt_set fmt;
+	unsigned size; /* fixed wire size, 0 for variable-length types */
 };
 
 struct event_info {

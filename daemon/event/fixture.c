@@ -669,10 +669,12 @@ static int encode_param(FixtureReader *r, FixtureEvent *fe, const struct event_i
 	case SAKER_PT_PATH:
 	case SAKER_PT_ABSPATH:
 	case SAKER_PT_STR: {
+		/* raw bytes may hold anything the wire does; JSON text no NUL */
+		bool raw = fjson_object_is_type(v, fjson_type_object);
 		const char *str;
 		size_t n;
 
-		rc = fx_bytes(r, fe, v, field, false, &str, &n);
+		rc = fx_bytes(r, fe, v, field, raw, &str, &n);
 		if (rc < 0)
 			return rc;
 		return put(r, slot, field, str, n, true);
