@@ -23,6 +23,15 @@ static int j_strarr(FixtureReader *r, FixtureEvent *fe, JObj *v, const char *fie
 	StrBuf sb = { .limit = SAKER_PARAM_MAX };
 	int i, n, rc;
 
+	if (fjson_object_is_type(v, fjson_type_object)) {
+		/* {"hex": ...}: the NUL-separated bytes, each string terminated */
+		rc = fx_bytes(r, fe, v, field, true, ret, ret_len);
+		if (rc < 0)
+			return rc;
+		if (*ret_len > 0 && (*ret)[*ret_len - 1] == 0)
+			(*ret_len)--;
+		return 0;
+	}
 	if (!fjson_object_is_type(v, fjson_type_array))
 		return fx_fail(r, -EINVAL, field, "expected an array of strings, got %s", fx_type(v));
 	n = fjson_object_array_length(v);

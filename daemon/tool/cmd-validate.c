@@ -70,7 +70,7 @@ int cmd_validate(int argc, char **argv)
 	t0 = now_ms();
 	r = tool_load_rules(&files, &d, &rs);
 	t1 = now_ms();
-	if (rs && r != -ENOMEM && !diags_has_errors(&d))
+	if (rs && r != -ENOMEM)
 		r = engine_compile(rs, &eo, &d, &engine);
 	t2 = now_ms();
 	diags_print(&d, stderr);

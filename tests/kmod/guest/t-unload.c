@@ -48,12 +48,7 @@ int main(void)
 	long busy, gone = -1;
 	int i, rc, tries = 0;
 
-	memset(&s.l, 0, sizeof(s.l));
-	if (saker_reader_open(&s.r)) {
-		t_fail("unload", "%s", s.r.why);
-		return 1;
-	}
-	saker_reader_start(&s.r);
+	/* the storm first: children must not inherit the reader's descriptor */
 	for (i = 0; i < STORM; i++) {
 		storm[i] = fork();
 		if (storm[i] == 0) {
@@ -63,6 +58,12 @@ int main(void)
 			}
 		}
 	}
+	memset(&s.l, 0, sizeof(s.l));
+	if (saker_reader_open(&s.r)) {
+		t_fail("unload", "%s", s.r.why);
+		return 1;
+	}
+	saker_reader_start(&s.r);
 	sleep_ms(300);
 	saker_reader_collect(&s.r, &s.l);
 	saker_evlist_free(&s.l);
