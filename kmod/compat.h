@@ -8,6 +8,7 @@
 
 #include <linux/capability.h>
 #include <linux/dcache.h>
+#include <linux/fs_struct.h>
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 
@@ -36,6 +37,25 @@ static inline void saker_vm_flags_clear(struct vm_area_struct *vma,
 	vm_flags_clear(vma, flags);
 #else
 	vma->vm_flags &= ~flags;
+#endif
+}
+
+/* Keep fs->root and fs->pwd stable (a spinlock, never sleeps). */
+static inline void saker_fs_lock(struct fs_struct *fs)
+{
+#ifdef SAKER_HAVE_FS_STRUCT_SEQLOCK
+	read_seqlock_excl(&fs->seq);
+#else
+	spin_lock(&fs->lock);
+#endif
+}
+
+static inline void saker_fs_unlock(struct fs_struct *fs)
+{
+#ifdef SAKER_HAVE_FS_STRUCT_SEQLOCK
+	read_sequnlock_excl(&fs->seq);
+#else
+	spin_unlock(&fs->lock);
 #endif
 }
 

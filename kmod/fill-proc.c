@@ -47,15 +47,22 @@ static bool saker_mntns_ok __read_mostly;
 void saker_proc_init(void)
 {
 	const struct ns_common *ns;
-	const struct proc_ns_operations *ops;
-	int type;
+	int type = 0;
+#ifdef SAKER_HAVE_NS_COMMON_NS_TYPE
+	u32 t;
 
 	ns = (const struct ns_common *)current->nsproxy->mnt_ns;
-	saker_mntns_ok = ns &&
-		!copy_from_kernel_nofault(&ops, &ns->ops, sizeof(ops)) &&
-		ops &&
-		!copy_from_kernel_nofault(&type, &ops->type, sizeof(type)) &&
-		type == CLONE_NEWNS;
+	if (ns && !copy_from_kernel_nofault(&t, &ns->ns_type, sizeof(t)))
+		type = t;
+#else
+	const struct proc_ns_operations *ops;
+
+	ns = (const struct ns_common *)current->nsproxy->mnt_ns;
+	if (ns && !copy_from_kernel_nofault(&ops, &ns->ops, sizeof(ops)) &&
+	    ops && copy_from_kernel_nofault(&type, &ops->type, sizeof(type)))
+		type = 0;
+#endif
+	saker_mntns_ok = type == CLONE_NEWNS;
 }
 
 static u64 saker_mntns_inum(const struct nsproxy *nsp)

@@ -213,7 +213,6 @@ static const struct file_operations saker_fops = {
 	.unlocked_ioctl = saker_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = saker_mmap,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice saker_misc = {

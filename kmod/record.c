@@ -5,7 +5,7 @@
  * Writers append one parameter each and never write past the space the
  * ring gave (r->cap); running out marks the record for dropping instead.
  * Paths are resolved with d_path(), which walks the dcache under RCU and
- * seqlocks and never sleeps; the cwd is read under fs->lock so no
+ * seqlocks and never sleeps; the cwd is read under the fs_struct lock so no
  * reference (whose release could sleep) is taken.
  */
 #include <linux/dcache.h>
@@ -308,7 +308,7 @@ void saker_put_dpath(struct saker_rec *r, const struct path *path)
 				false);
 }
 
-/* d_path of the current task's cwd, under fs->lock (no reference taken). */
+/* d_path of the current task's cwd, fs_struct locked (no reference taken). */
 static u32 saker_cwd_to(u8 *p, u32 max)
 {
 	struct fs_struct *fs = current->fs;
@@ -316,9 +316,9 @@ static u32 saker_cwd_to(u8 *p, u32 max)
 
 	if (!fs)
 		return 0;
-	spin_lock(&fs->lock);
+	saker_fs_lock(fs);
 	n = saker_dpath_to(&fs->pwd, p, max);
-	spin_unlock(&fs->lock);
+	saker_fs_unlock(fs);
 	return n;
 }
 

@@ -370,7 +370,7 @@ int fx_time(FixtureReader *r, JObj *v, const char *field, uint64_t *ret)
 	if (fjson_object_is_type(v, fjson_type_string)) {
 		const char *s = fjson_object_get_string(v);
 
-		if (s[0] >= '0' && s[0] <= '9' && strlen(s) < 20 && !strchr(s, '-')) {
+		if (*s && strspn(s, "0123456789") == strlen(s)) {
 			rc = fx_u64(r, v, field, UINT64_MAX, &t);
 			if (rc < 0)
 				return rc;

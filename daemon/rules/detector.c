@@ -142,6 +142,7 @@ int detector_process(Detector *d, const SkEvent *e, detector_alert_fn fn, void *
 	eval_reset(&d->ctx);
 	d->ctx.hostname = d->hostname;
 	d->ctx.boot_to_realtime_ns = d->boot_ns;
+	d->ctx.evt_num = d->events;
 	r = state_update(d->state, e, &d->ctx);
 	if (r < 0)
 		return r;

@@ -361,8 +361,7 @@ static int x_evt_rawarg(const FieldRef *ref, EvalCtx *ctx, FieldValues *out)
 
 static int x_evt_num(const FieldRef *ref, EvalCtx *ctx, FieldValues *out)
 {
-	/* The evaluation context carries no event counter (yet). */
-	return 0;
+	return ctx->evt_num ? fv_unum(out, ctx->evt_num) : 0;
 }
 
 static int x_evt_type(const FieldRef *ref, EvalCtx *ctx, FieldValues *out)

@@ -80,6 +80,7 @@ typedef struct EvalCtx {
 	FdInfo *fd;  /* the fd the event concerns (evt.arg.fd, returned fd), or NULL */
 	const char *hostname;
 	uint64_t boot_to_realtime_ns; /* ts + this = wall clock ns */
+	uint64_t evt_num;	      /* 1-based number of the event (evt.num), 0: unknown */
 	size_t arena_used;
 	char arena[EVAL_ARENA_SIZE];
 } EvalCtx;

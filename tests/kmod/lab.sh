@@ -74,7 +74,7 @@ host_deps() {
 # the setting is removed afterwards.
 bootstrap() {
 	local suite=$1 dir=$2 pkgs=$3 logf=$4 cfg=$2/etc/dpkg/dpkg.cfg.d/saker-unsafe-io
-	rm -rf "$dir"
+	rm_tree "$dir"
 	{
 		debootstrap --foreign --variant=minbase --include="$pkgs" "$suite" "$dir" "$SAKER_MIRROR" &&
 			mkdir -p "${cfg%/*}" && echo force-unsafe-io >"$cfg" &&
@@ -101,7 +101,7 @@ suite_chroot() {
 		bootstrap "$suite" "$c.tmp" "build-essential,linux-headers-$SAKER_FLAVOUR,linux-headers-$kver,kmod" \
 			"$SAKER_LAB/chroot/$suite.log"
 		echo "$suite" >"$c.tmp/.saker-chroot"
-		rm -rf "$c"
+		rm_tree "$c"
 		mv "$c.tmp" "$c"
 		log "chroot $suite ready in $(since "$t0") s"
 	fi
@@ -186,7 +186,7 @@ rootfs_base() {
 	printf '127.0.0.1 localhost saker-guest\n::1 localhost\n' >"$r.tmp/etc/hosts"
 	: >"$r.tmp/etc/fstab"
 	rootfs_trim "$r.tmp"
-	rm -rf "$r"
+	rm_tree "$r"
 	mv "$r.tmp" "$r"
 	echo "$st" >"$r.stamp"
 	log "rootfs ready in $(since "$t0") s"
@@ -199,7 +199,7 @@ rootfs_bench() {
 	[ -z "$force" ] && [ "$(cat "$b.stamp" 2>/dev/null)" = "$st" ] && return 0
 	t0=$(date +%s.%N)
 	log "bench rootfs (+ $SAKER_BENCH_PKGS)"
-	rm -rf "$b.tmp"
+	rm_tree "$b.tmp"
 	cp -a "$SAKER_LAB/rootfs/base" "$b.tmp"
 	cp /etc/resolv.conf "$b.tmp/etc/resolv.conf"
 	in_chroot "$b.tmp" sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends \
@@ -208,7 +208,7 @@ rootfs_bench() {
 		{ tail -n 20 "$SAKER_LAB/rootfs/bench.log" >&2; die "cannot install $SAKER_BENCH_PKGS"; }
 	rm -f "$b.tmp.lock"
 	rootfs_trim "$b.tmp"
-	rm -rf "$b"
+	rm_tree "$b"
 	mv "$b.tmp" "$b"
 	echo "$st" >"$b.stamp"
 	log "bench rootfs ready in $(since "$t0") s"

@@ -141,5 +141,17 @@ in_chroot() {
 	) 9>"$root.lock"
 }
 
+# rm -rf a chroot-like tree, first unmounting whatever an interrupted run left
+# mounted inside it (proc, sys).
+rm_tree() {
+	local d=$1 m
+	[ -e "$d" ] || return 0
+	d=$(realpath "$d")
+	for m in $(awk -v d="$d/" 'index($2, d) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+	rm -rf "$d"
+}
+
 # Human-readable seconds since $1 (an epoch with fraction).
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }

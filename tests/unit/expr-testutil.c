@@ -178,7 +178,10 @@ void trs_exc_value(ExceptionDef *e, ...)
 	va_list ap;
 	size_t i;
 
-	e->values = xrealloc(e->values, e->nvalues + 1, sizeof(ExceptionValue));
+	/* grow by doubling: tests add tens of thousands of values */
+	if ((e->nvalues & (e->nvalues - 1)) == 0)
+		e->values = xrealloc(e->values, e->nvalues ? e->nvalues * 2 : 1,
+				     sizeof(ExceptionValue));
 	v = &e->values[e->nvalues];
 	memset(v, 0, sizeof(*v));
 	v->pos = pos_at(e->pos.line + 3 + (unsigned)e->nvalues, 11);

@@ -304,7 +304,15 @@ static void test_truncation(void **state)
 			 -ENOBUFS);
 	assert_string_equal(buf, "O_TRUNC");
 	assert_int_equal(flags_render(SAKER_FMT_OPEN_FLAGS, 0, buf, 0), -ENOBUFS);
-	assert_int_equal(flags_render(SAKER_FMT_OPEN_FLAGS, 0, buf, 9), 8);
+	/* "O_RDONLY" needs 9 bytes with its NUL */
+	assert_int_equal(flags_render(SAKER_FMT_OPEN_FLAGS, 0, buf, 8), -ENOBUFS);
+	assert_string_equal(buf, "O_RDONL");
+	{
+		char buf9[9];
+
+		assert_int_equal(flags_render(SAKER_FMT_OPEN_FLAGS, 0, buf9, sizeof(buf9)), 8);
+		assert_string_equal(buf9, "O_RDONLY");
+	}
 }
 
 /* Rendering then parsing gives the value back, in every set. */
