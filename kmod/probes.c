@@ -13,12 +13,15 @@
  * sleeping is still allowed, and then read with the nofault helpers.
  */
 #include <linux/binfmts.h>
+#include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include <asm/syscall.h>
+#include <trace/events/sched.h>
+#include <trace/events/syscalls.h>
 
 #include "fill.h"
 #include "probes.h"
@@ -362,6 +365,19 @@ static void saker_exit_probe(void *data, struct task_struct *p)
 }
 #endif
 
+/*
+ * The probes are registered through untyped pointers; make the compiler
+ * compare them with the tracepoints' prototypes of the target kernel.
+ */
+static inline void saker_check_probe_types(void)
+{
+	check_trace_callback_type_sys_enter(saker_sys_enter_probe);
+	check_trace_callback_type_sys_exit(saker_sys_exit_probe);
+	check_trace_callback_type_sched_process_fork(saker_fork_probe);
+	check_trace_callback_type_sched_process_exec(saker_exec_probe);
+	check_trace_callback_type_sched_process_exit(saker_exit_probe);
+}
+
 enum saker_tp_id {
 	SAKER_TP_SYS_ENTER,
 	SAKER_TP_SYS_EXIT,
@@ -404,6 +420,7 @@ int saker_probes_init(void)
 {
 	unsigned int i;
 
+	saker_check_probe_types();
 	for_each_kernel_tracepoint(saker_tp_lookup, NULL);
 	for (i = 0; i < SAKER_TP_MAX; i++) {
 		if (!saker_tps[i].tp) {

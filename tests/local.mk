@@ -67,3 +67,29 @@ fuzz_fixture_SOURCES = tests/fuzz/fuzz-fixture.c
 fuzz_fixture_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 fuzz_fixture_LDFLAGS = -fsanitize=fuzzer
 fuzz_fixture_LDADD = $(SAKER_LIBS)
+# Conditions, outputs and the engine (daemon/rules/{lexer,parser,compile*,eval,format,engine}.c):
+# unit tests and fuzz target run with the test field table (tests/unit/fake-fields.c) instead
+# of the real one, so values are set directly; case triplets in tests/unit/data/expr.
+EXPR_TEST_SUPPORT = tests/unit/fake-fields.c tests/unit/fake-fields.h \
+	tests/unit/expr-testutil.c tests/unit/expr-testutil.h
+UNIT_TESTS += test-expr test-format test-engine
+test_expr_SOURCES = tests/unit/test-expr.c $(EXPR_TEST_SUPPORT)
+test_expr_CPPFLAGS = $(AM_CPPFLAGS) -DEXPR_TEST_DATA='"$(abs_top_srcdir)/tests/unit/data/expr"'
+test_expr_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_expr_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_format_SOURCES = tests/unit/test-format.c $(EXPR_TEST_SUPPORT)
+test_format_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_format_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_engine_SOURCES = tests/unit/test-engine.c $(EXPR_TEST_SUPPORT)
+test_engine_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_engine_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+FUZZ_REPLAYS += fuzz-expr-replay
+fuzz_expr_replay_SOURCES = tests/fuzz/fuzz-expr.c tests/fuzz/replay-main.c $(EXPR_TEST_SUPPORT)
+fuzz_expr_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+fuzz_expr_replay_LDADD = $(SAKER_LIBS)
+FUZZ_TARGETS += fuzz-expr
+fuzz_expr_SOURCES = tests/fuzz/fuzz-expr.c $(EXPR_TEST_SUPPORT)
+fuzz_expr_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+fuzz_expr_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+fuzz_expr_LDFLAGS = -fsanitize=fuzzer
+fuzz_expr_LDADD = $(SAKER_LIBS)

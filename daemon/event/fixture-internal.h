@@ -2,7 +2,7 @@
 /*
  * Shared between the parts of the JSON-lines reader (fixture.c: lines and
  * event records, fixture-context.c: process/fd/container context): the
- * reader state and the typed JSON value helpers, which all report errors as
+ * reader state and the typed JSON value accessors, which all report errors as
  * "FILE:LINE: FIELD: MESSAGE" through fx_fail().
  */
 #ifndef SAKER_FIXTURE_INTERNAL_H

@@ -169,7 +169,7 @@ void *fx_own(FixtureEvent *fe, void *p)
 	return p;
 }
 
-/* ---- JSON value helpers ---- */
+/* ---- typed JSON values ---- */
 
 const char *fx_type(JObj *v)
 {

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "event/event-info.h"
+#include "event/flags.h"
 #include "rules/compile-internal.h"
+#include "rules/field-ext.h"
 
 /* ---- operands ---- */
 
@@ -248,7 +250,7 @@ Expr *cc_new_expr(ExprCompiler *c, ExprKind kind)
 
 	if (c->nodes >= EXPR_MAX_NODES)
 		return NULL;
-	e = arena_alloc(&c->pool->arena, sizeof(*e));
+	e = arena_alloc(&c->pool->node_arena, sizeof(*e));
 	if (e) {
 		e->kind = kind;
 		c->nodes++;
@@ -450,6 +452,31 @@ static int const_fail(ExprCompiler *c, const ExprCmp *x, const AstStr *v, int er
 	}
 }
 
+/*
+ * A number for a numeric check: decimal or hex, or for a raw flags argument
+ * (evt.rawarg.flags) the names of its flag set, "O_RDWR|O_CREAT".
+ */
+static int parse_number(const ExprCmp *x, const AstStr *v, uint64_t *ret)
+{
+	enum saker_fmt_set set;
+	int64_t s64;
+	int r;
+
+	if (x->cls == CC_S64) {
+		r = literal_int64(v->s, v->len, &s64);
+		if (r == 0)
+			*ret = (uint64_t)s64;
+	} else {
+		r = literal_uint64(v->s, v->len, ret);
+	}
+	if (r != -EINVAL || x->lhs->is_xform)
+		return r;
+	set = field_ref_fmt_set(&x->lhs->ref);
+	if (set == SAKER_FMT_NONE || flags_parse_name(set, v->s, ret) < 0)
+		return r;
+	return 0;
+}
+
 /* Parse the constants vals[] for check x (class already set). */
 static int build_constants(ExprCompiler *c, ExprCmp *x, const StrVec *vals)
 {
@@ -527,13 +554,8 @@ static int build_constants(ExprCompiler *c, ExprCmp *x, const StrVec *vals)
 			const AstStr *v = &vals->v[i];
 			uint64_t u = 0;
 
-			if (x->cls == CC_S64) {
-				int64_t s64 = 0;
-
-				r = literal_int64(v->s, v->len, &s64);
-				u = (uint64_t)s64;
-			} else if (x->cls == CC_U64) {
-				r = literal_uint64(v->s, v->len, &u);
+			if (x->cls == CC_S64 || x->cls == CC_U64) {
+				r = parse_number(x, v, &u);
 			} else {
 				bool b = false;
 
@@ -558,7 +580,6 @@ static int build_constants(ExprCompiler *c, ExprCmp *x, const StrVec *vals)
 		return -EINVAL;
 	{
 		const AstStr *v = &vals->v[0];
-		int64_t s64 = 0;
 		bool b = false;
 
 		switch (x->cls) {
@@ -602,11 +623,8 @@ static int build_constants(ExprCompiler *c, ExprCmp *x, const StrVec *vals)
 			x->len = v->len;
 			return 0;
 		case CC_S64:
-			r = literal_int64(v->s, v->len, &s64);
-			x->num = (uint64_t)s64;
-			break;
 		case CC_U64:
-			r = literal_uint64(v->s, v->len, &x->num);
+			r = parse_number(x, v, &x->num);
 			break;
 		case CC_BOOL:
 			r = literal_bool(v->s, v->len, &b);
@@ -675,7 +693,7 @@ static int compile_evttype(ExprCompiler *c, const Ast *a, Expr **ret)
 	vals = sv.v;
 	if (r < 0)
 		return r;
-	set = arena_alloc(&c->pool->arena, sizeof(*set));
+	set = arena_alloc(&c->pool->node_arena, sizeof(*set));
 	if (!set)
 		return -ENOMEM;
 	for (i = 0; i < sv.n; i++) {
@@ -773,7 +791,7 @@ int cc_check(ExprCompiler *c, const Ast *a, Expr **ret)
 			     "operator '%s' is not supported by %s'%s' of type %s", oi->text,
 			     lhs->kind == AV_FIELD ? "field " : "", ls->name,
 			     field_type_name(ls->type));
-	x = arena_alloc(&c->pool->arena, sizeof(*x));
+	x = arena_alloc(&c->pool->node_arena, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
 	x->op = op;

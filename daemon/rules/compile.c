@@ -141,6 +141,7 @@ ExprPool *expr_pool_free(ExprPool *p)
 	if (!p)
 		return NULL;
 	arena_done(&p->arena);
+	arena_done(&p->node_arena);
 	strmap_free(p->slots);
 	free(p);
 	return NULL;
@@ -487,7 +488,7 @@ static int compile_macro(ExprCompiler *c, const Ast *a, Expr **ret)
 
 		if (!m)
 			return cc_too_big(c, a->src, a->off);
-		m->memo_types = arena_alloc_array(&c->pool->arena, 2, sizeof(EvtTypeSet));
+		m->memo_types = arena_alloc_array(&c->pool->node_arena, 2, sizeof(EvtTypeSet));
 		if (!m->memo_types)
 			return -ENOMEM;
 		m->kid = k;
@@ -548,7 +549,7 @@ static int compile_bin(ExprCompiler *c, const Ast *a, Expr **ret)
 	e = cc_new_expr(c, same);
 	if (!e)
 		return cc_too_big(c, a->src, a->off);
-	e->kids = arena_alloc_array(&c->pool->arena, n, sizeof(Expr *));
+	e->kids = arena_alloc_array(&c->pool->node_arena, n, sizeof(Expr *));
 	if (!e->kids)
 		return -ENOMEM;
 	memcpy(e->kids, kids, n * sizeof(Expr *));

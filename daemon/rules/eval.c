@@ -347,7 +347,8 @@ static inline const FieldValues *slot_vals(ExprPool *p, ValSlot *s, EvalCtx *ctx
 	return slot_get(p, s, ctx);
 }
 
-static bool eval_cmp(const ExprCmp *x, ExprPool *p, EvalCtx *ctx)
+/* Out of line: keeps expr_eval small, so walking "and"/"or" nodes stays cheap. */
+static __attribute__((noinline)) bool eval_cmp(const ExprCmp *x, ExprPool *p, EvalCtx *ctx)
 {
 	const FieldValues *lv = slot_vals(p, x->lhs, ctx), *rv = NULL;
 	size_t i;

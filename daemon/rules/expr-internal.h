@@ -40,7 +40,8 @@ struct ValSlot {
 };
 
 struct ExprPool {
-	Arena arena; /* slots, expressions, formats */
+	Arena arena;	  /* slots (large: each caches a FieldValues), sets, strings, formats */
+	Arena node_arena; /* expression nodes and checks, kept together for the evaluator's cache */
 	uint64_t serial;
 	StrMap *slots; /* name -> ValSlot* */
 };

@@ -117,7 +117,7 @@ typedef struct CgroupMatch {
 	const char *runtime; /* NULL: nothing matched yet */
 	Span id;	     /* verbatim */
 	bool unescape;	     /* systemd-escaped machine name */
-	bool host;	     /* matched a host-side helper (conmon, VM) */
+	bool host;	     /* matched a host-side process (conmon, VM) */
 } CgroupMatch;
 
 /* Look at one path; true when it decided (container or explicit host). */
@@ -527,7 +527,7 @@ int time_parse_rfc3339(const char *s, uint64_t *ret_ns)
 	return 0;
 }
 
-/* ---- JSON helpers ---- */
+/* ---- JSON access ---- */
 
 static void json_putp(struct fjson_object **o)
 {

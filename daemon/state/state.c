@@ -745,8 +745,8 @@ int state_upsert_thread(State *s, int64_t tid, int64_t pid, Proc **ret)
 
 	if (pid <= 0)
 		pid = tid;
-	if (p && p->pid != pid) {
-		/* the tid was reused by another process: the entry is stale */
+	if (p && (p->pid != pid || p->dead)) {
+		/* the tid was reused (by another process, or after an exit): stale */
 		remove_proc(s, p);
 		p = NULL;
 	}

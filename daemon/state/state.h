@@ -190,10 +190,13 @@ size_t state_set_max_threads(State *s, size_t max);
  */
 void state_mark_dead(State *s, Proc *p);
 /*
- * The thread, created empty (tid/pid set) when missing: a new thread of a
- * known process (pid != tid) shares the leader's fd table, otherwise it gets
- * a fresh one.  Evicts the least recently used dead thread when the table is
- * full (a live one only when no dead one is left).  Marks the thread used.
+ * The thread, created when missing (returns 1; 0 when it existed): a new
+ * thread of a known process (pid != tid) copies the leader's image and
+ * shares its fd table (the leader is created too when unknown), a new
+ * process starts empty with a fresh fd table.  An entry with another pid or
+ * marked dead is stale (the tid was reused) and is replaced.  Evicts the
+ * least recently used dead thread when the table is full (a live one only
+ * when no dead one is left).  Marks the thread used.
  */
 int state_upsert_thread(State *s, int64_t tid, int64_t pid, Proc **ret);
 void state_remove_thread(State *s, int64_t tid);

@@ -794,8 +794,9 @@ static int do_pipe(Proc *p, const SkEvent *e, EvalCtx *ctx)
 /* Task context (credentials, namespaces, cgroups...) into snap. */
 static void snap_task_ctx(const SkEvent *e, const Proc *p, ProcSnapshot *snap)
 {
-	int64_t sv;
 	const char *str;
+	int64_t sv;
+	unsigned n;
 
 	if (get_u32(e, PN_uid, &snap->uid))
 		snap->set |= PS_UID;
@@ -814,9 +815,11 @@ static void snap_task_ctx(const SkEvent *e, const Proc *p, ProcSnapshot *snap)
 	snap->cap_inheritable = p->cap_inheritable;
 	snap->cap_permitted = p->cap_permitted;
 	snap->cap_effective = p->cap_effective;
-	if (get_u64(e, PN_cap_inheritable, &snap->cap_inheritable) |
-	    get_u64(e, PN_cap_permitted, &snap->cap_permitted) |
-	    get_u64(e, PN_cap_effective, &snap->cap_effective))
+	/* every one is read: a set missing from the record keeps its value */
+	n = get_u64(e, PN_cap_inheritable, &snap->cap_inheritable);
+	n += get_u64(e, PN_cap_permitted, &snap->cap_permitted);
+	n += get_u64(e, PN_cap_effective, &snap->cap_effective);
+	if (n)
 		snap->set |= PS_CAPS;
 	if (get_u64(e, PN_cgroup_id, &snap->cgroup_id))
 		snap->set |= PS_CGROUP_ID;
@@ -828,8 +831,11 @@ static void snap_task_ctx(const SkEvent *e, const Proc *p, ProcSnapshot *snap)
 	snap->netns = p->netns;
 	snap->userns = p->userns;
 	snap->mntns = p->mntns;
-	if (get_u64(e, PN_pidns, &snap->pidns) | get_u64(e, PN_netns, &snap->netns) |
-	    get_u64(e, PN_userns, &snap->userns) | get_u64(e, PN_mntns, &snap->mntns))
+	n = get_u64(e, PN_pidns, &snap->pidns);
+	n += get_u64(e, PN_netns, &snap->netns);
+	n += get_u64(e, PN_userns, &snap->userns);
+	n += get_u64(e, PN_mntns, &snap->mntns);
+	if (n)
 		snap->set |= PS_NS;
 	if (get_u32(e, PN_tty, &snap->tty))
 		snap->set |= PS_TTY;
@@ -1017,6 +1023,7 @@ static int do_exec(State *s, const SkEvent *e, Proc *p)
 	uint32_t memfd_flag = 0;
 	const SkParam *sp;
 	int64_t res;
+	unsigned n;
 	int r;
 
 	if (!get_s64(e, PN_res, &res) || res != 0)
@@ -1050,10 +1057,10 @@ static int do_exec(State *s, const SkEvent *e, Proc *p)
 
 		if (f && f->type == FD_MEMFD) {
 			/* what the kernel's d_path gives for a memfd */
-			int n = snprintf(memfd_path, sizeof(memfd_path), "/memfd:%s (deleted)",
+			int w = snprintf(memfd_path, sizeof(memfd_path), "/memfd:%s (deleted)",
 					 f->name ? f->name : "");
 
-			str = n > 0 ? memfd_path : NULL;
+			str = w > 0 ? memfd_path : NULL;
 			memfd_flag = SAKER_EXE_FROM_MEMFD;
 		} else if (f) {
 			str = f->name;
@@ -1071,7 +1078,9 @@ static int do_exec(State *s, const SkEvent *e, Proc *p)
 	snap.set |= PS_EXE_FLAGS;
 	snap.exe_ino = p->exe_ino;
 	snap.exe_dev = p->exe_dev;
-	if (get_u64(e, PN_exe_ino, &snap.exe_ino) | get_u32(e, PN_exe_dev, &snap.exe_dev))
+	n = get_u64(e, PN_exe_ino, &snap.exe_ino);
+	n += get_u32(e, PN_exe_dev, &snap.exe_dev);
+	if (n)
 		snap.set |= PS_EXE_INO;
 	snap.exec_ts = e->ts;
 	snap.set |= PS_EXEC_TS;

@@ -6,7 +6,8 @@
 # kernel; when it compiles, and when every symbol named on a line
 # "saker-probe-export: SYM" is exported by that kernel (Module.symvers),
 # the generated header defines SAKER_HAVE_NAME.  Probes run in parallel;
-# the header is written atomically.
+# the header is written atomically, the compiler's output for every probe
+# goes to config.log next to it.
 #
 # usage: probe.sh OUT.h MODULE.SYMVERS PROBE_DIR CC [CFLAGS...]
 
@@ -56,4 +57,9 @@ wait
 } >"$tmp/config.h"
 
 mkdir -p "$(dirname "$out")"
+for f in "$dir"/*.c; do
+	name=$(basename "$f" .c)
+	echo "== $name: $(cat "$tmp/$name.res" 2>/dev/null)"
+	cat "$tmp/$name.log" 2>/dev/null
+done >"$(dirname "$out")/config.log"
 cp "$tmp/config.h" "$out.tmp" && mv "$out.tmp" "$out"

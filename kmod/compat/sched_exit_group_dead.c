@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* sched_process_exit gained a group_dead argument in newer kernels. */
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <trace/events/sched.h>
 

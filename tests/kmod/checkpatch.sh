@@ -37,8 +37,18 @@ mkdir -p "$SAKER_LAB"
 ) 9>"$SAKER_LAB/.checkpatch.lock"
 
 if [ $# -eq 0 ]; then
-	shopt -s nullglob
-	set -- "$SAKER_KMOD_DIR"/*.c "$SAKER_KMOD_DIR"/*.h
+	# the sources, not what an in-tree build generated (saker.mod.c): ask git when it can
+	if files=$(git -C "$SAKER_KMOD_DIR" ls-files -co --exclude-standard -- '*.[ch]' 2>/dev/null) &&
+		[ -n "$files" ]; then
+		while IFS= read -r f; do
+			case $f in */*) ;; *) set -- "$@" "$SAKER_KMOD_DIR/$f" ;; esac
+		done <<<"$files"
+	else
+		shopt -s nullglob
+		for f in "$SAKER_KMOD_DIR"/*.[ch]; do
+			case $f in *.mod.c) ;; *) set -- "$@" "$f" ;; esac
+		done
+	fi
 	[ $# -gt 0 ] || { echo "FAIL: checkpatch: no source files in $SAKER_KMOD_DIR"; exit 1; }
 fi
 rc=0

@@ -289,15 +289,12 @@ run_all() {
 t0=$(date +%s.%N)
 locked host host_deps
 # the debootstraps mostly wait for the mirror and dpkg: run them side by side
-trees=()
-[ -n "$buildenv_only" ] || trees+=(base)
-[ -z "$bench" ] || trees+=(bench)
 rootfs_trees() {
 	locked rootfs rootfs_base
 	[ -z "$bench" ] || locked rootfs rootfs_bench
 }
 pids=()
-if [ ${#trees[@]} -gt 0 ]; then
+if [ -z "$buildenv_only" ]; then
 	rootfs_trees &
 	pids+=($!)
 fi

@@ -59,7 +59,7 @@ finish() {
 	[ "$fail" -eq 0 ]
 	exit
 }
-trap 'result host "FAIL: interrupted"; finish' INT TERM
+trap 'result host "FAIL: interrupted"; kill $(jobs -p) 2>/dev/null; finish' INT TERM
 
 # sid build: in the background, it only needs network and one core now and then
 sid_pid=
@@ -77,6 +77,16 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then
 	lab_ok=
 fi
 log "lab: $(since "$t") s"
+
+# checkpatch and sparse in the background too (sparse is a second build of the module)
+checks_pid=
+if [ -z "$quick" ]; then
+	{
+		"$KMOD_TESTS/checkpatch.sh" >"$OUT/checkpatch.line" 2>"$OUT/checkpatch.log"
+		"$KMOD_TESTS/sparse.sh" "$OUT/sparse" >"$OUT/sparse.line" 2>"$OUT/sparse.log"
+	} &
+	checks_pid=$!
+fi
 
 # 2. guest test programs, static, built once on the host
 bin=$OUT/bin
@@ -101,11 +111,16 @@ done
 for s in "${scripts[@]}"; do install -m755 "$s" "$bin/"; done
 [ ${#progs[@]} -eq 0 ] || [ $ncc -ne ${#progs[@]} ] || result host "PASS: compile $ncc guest programs"
 
-# 3. per suite: build the module, boot, run the tests
+# 3. per suite: build the module (all suites at once), boot, run the tests
+declare -A build_pid
+for suite in "${list[@]}"; do
+	mkdir -p "$OUT/$suite"
+	"$KMOD_TESTS/build-module.sh" "$suite" "$OUT/$suite" 2>"$OUT/$suite/build-module.log" &
+	build_pid[$suite]=$!
+done
 for suite in "${list[@]}"; do
 	d=$OUT/$suite
-	mkdir -p "$d"
-	if ! "$KMOD_TESTS/build-module.sh" "$suite" "$d" 2>"$d/build-module.log"; then
+	if ! wait "${build_pid[$suite]}"; then
 		cat "$d/build-module.log" >&2
 		result "$suite" "FAIL: build $(cat "$d/kver" 2>/dev/null): see $d/build.log"
 		continue
@@ -145,7 +160,7 @@ for suite in "${list[@]}"; do
 	log "$suite: guest run $(since "$t") s"
 done
 
-# 4. sid (build only), checkpatch, sparse
+# 4. what ran in the background: sid (build only), checkpatch, sparse
 if [ -n "$sid_pid" ]; then
 	if wait "$sid_pid"; then
 		result sid "PASS: build $(cat "$OUT/sid/kver")"
@@ -154,12 +169,13 @@ if [ -n "$sid_pid" ]; then
 		result sid "FAIL: build $(cat "$OUT/sid/kver" 2>/dev/null): see $OUT/sid.log"
 	fi
 fi
-if [ -z "$quick" ]; then
-	line=$("$KMOD_TESTS/checkpatch.sh" 2>"$OUT/checkpatch.log")
-	[ -z "$line" ] || result host "$line"
-	case $line in FAIL:*) head -n 60 "$OUT/checkpatch.log" >&2 ;; esac
-	line=$("$KMOD_TESTS/sparse.sh" "$OUT/sparse" 2>"$OUT/sparse.log")
-	[ -z "$line" ] || result host "$line"
-	case $line in FAIL:*) tail -n 40 "$OUT/sparse.log" >&2 ;; esac
+if [ -n "$checks_pid" ]; then
+	wait "$checks_pid"
+	for c in checkpatch sparse; do
+		line=$(cat "$OUT/$c.line" 2>/dev/null)
+		[ -n "$line" ] || line="FAIL: $c: did not run (see $OUT/$c.log)"
+		result host "$line"
+		case $line in FAIL:*) tail -n 60 "$OUT/$c.log" >&2 ;; esac
+	done
 fi
 finish

@@ -12,6 +12,7 @@
 #include "common/macro.h"
 #include "event/event-info.h"
 #include "fake-fields.h"
+#include "rules/field-ext.h"
 
 #define MAX_ENTRIES 256
 #define MAX_STRINGS 512
@@ -44,6 +45,7 @@ static const FieldDef defs[] = {
 	{ "evt.arg", FT_STRING, FF_ARG_REQUIRED | FF_ARG_KEY | FF_ARG_INDEX, "argument", extract,
 	  NULL },
 	{ "evt.flags", FT_FLAGS, 0, "flags (test)", extract, NULL },
+	{ "evt.rawarg", FT_NUMBER, FF_ARG_REQUIRED | FF_ARG_KEY, "raw argument", extract, NULL },
 	{ "evt.buffer", FT_BYTES, 0, "data", extract, NULL },
 	{ "evt.is_open_write", FT_BOOL, 0, "opened for writing", extract, NULL },
 	{ "proc.name", FT_STRING, 0, "name", extract, NULL },
@@ -196,6 +198,14 @@ static Entry *ref_entry(const FieldRef *ref)
 	else
 		snprintf(key, sizeof(key), "%s", ref->def->name);
 	return find(key, true);
+}
+
+enum saker_fmt_set field_ref_fmt_set(const FieldRef *ref)
+{
+	if (strcmp(ref->def->name, "evt.rawarg") == 0 && ref->arg_key &&
+	    strcmp(ref->arg_key, "flags") == 0)
+		return SAKER_FMT_OPEN_FLAGS;
+	return SAKER_FMT_NONE;
 }
 
 void field_ref_done(FieldRef *ref)

@@ -226,23 +226,23 @@ static void test_oci_crio_privileged(void **state)
 	static const char json[] =
 		"{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\",\"CAP_NET_ADMIN\"]}},"
 		"\"linux\":{\"maskedPaths\":[]},"
-		"\"annotations\":{\"io.kubernetes.container.name\":\"agent\","
-		"\"io.kubernetes.pod.name\":\"agent-x\",\"io.kubernetes.pod.namespace\":\"kube-system\","
+		"\"annotations\":{\"io.kubernetes.container.name\":\"monitor\","
+		"\"io.kubernetes.pod.name\":\"monitor-x\",\"io.kubernetes.pod.namespace\":\"kube-system\","
 		"\"io.kubernetes.pod.uid\":\"" POD "\","
-		"\"io.kubernetes.cri-o.ImageName\":\"quay.io/org/agent@sha256:abcd\","
+		"\"io.kubernetes.cri-o.ImageName\":\"quay.io/org/monitor@sha256:abcd\","
 		"\"io.kubernetes.cri-o.Created\":\"2026-11-30T08:00:00.5Z\","
-		"\"io.kubernetes.cri-o.Labels\":\"{\\\"app\\\":\\\"agent\\\","
-		"\\\"io.kubernetes.pod.name\\\":\\\"agent-x\\\"}\"}}";
+		"\"io.kubernetes.cri-o.Labels\":\"{\\\"app\\\":\\\"monitor\\\","
+		"\\\"io.kubernetes.pod.name\\\":\\\"monitor-x\\\"}\"}}";
 	Container *c = container();
 
 	(void)state;
 	assert_int_equal(container_parse_oci_config(c, json, strlen(json)), 0);
-	assert_string_equal(c->name, "agent");
-	assert_string_equal(c->image_repository, "quay.io/org/agent");
+	assert_string_equal(c->name, "monitor");
+	assert_string_equal(c->image_repository, "quay.io/org/monitor");
 	assert_null(c->image_tag);
 	assert_string_equal(c->image_digest, "sha256:abcd");
 	assert_string_equal(c->k8s_ns_name, "kube-system");
-	assert_string_equal(container_label(c, "app"), "agent");
+	assert_string_equal(container_label(c, "app"), "monitor");
 	assert_true(c->privileged);
 	assert_int_equal(c->created_ns, 1796025600ull * 1000000000ull + 500000000ull);
 	container_done(c);

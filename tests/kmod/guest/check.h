@@ -92,7 +92,19 @@ static inline int t_start(struct t_session *s, const char *name)
 	return err;
 }
 
-/* Stop capturing and collect every record; false when a ring is corrupt. */
+static inline int t_by_ts(const void *a, const void *b)
+{
+	const struct saker_event_hdr *x = *(const struct saker_event_hdr *const *)a;
+	const struct saker_event_hdr *y = *(const struct saker_event_hdr *const *)b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+/*
+ * Stop capturing and collect every record, oldest first (the rings are
+ * per CPU: a thread that migrated has its records in several); false when
+ * a ring is corrupt.
+ */
 static inline bool t_collect(struct t_session *s, const char *name)
 {
 	saker_reader_stop(&s->r);
@@ -100,6 +112,7 @@ static inline bool t_collect(struct t_session *s, const char *name)
 		t_fail(name, "ring: %s", s->r.why);
 		return false;
 	}
+	qsort(s->l.ev, s->l.n, sizeof(*s->l.ev), t_by_ts);
 	return true;
 }
 
