@@ -136,8 +136,9 @@ static int compile_rule(Engine *e, ExprCompiler *c, const RuleDef *r, const Engi
 	if (k < 0 || k2 < 0)
 		return -ENOENT;
 
+	/* Falco warns about both extremes unless warn_evttypes: false */
 	expr_evttypes(er->expr, &er->evts);
-	if (evtset_is_empty(&er->evts)) {
+	if (evtset_is_empty(&er->evts) && r->warn_evttypes) {
 		k = rule_warn(d, r, "rule can never match: no event type saker captures satisfies its "
 				    "condition");
 		if (k < 0)
