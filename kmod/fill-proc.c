@@ -392,7 +392,12 @@ static u32 saker_exe_flags(struct file *file)
 	return flags;
 }
 
-/* Which event a successful exec is: execveat when it had a dirfd. */
+/*
+ * Which event a successful exec is.  By now the exec has rewritten the
+ * syscall number for the new image, so execveat is recognized by the name
+ * it built from a dirfd; an execveat with AT_FDCWD or an absolute path
+ * looks like execve here (its entry record is EXECVEAT_E).
+ */
 u16 saker_exec_type(const struct linux_binprm *bprm)
 {
 #ifdef SAKER_HAVE_BPRM_FDPATH

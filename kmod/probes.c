@@ -10,7 +10,11 @@
  * An unselected syscall costs a table lookup and a bitmap test.  Records are
  * built with preemption disabled; on kernels whose syscall tracepoints may
  * fault, the user strings an event will read are faulted in first, while
- * sleeping is still allowed, and then read with the nofault helpers.
+ * sleeping is still allowed, and then read with the nofault helpers.  Where
+ * they may not fault, a string the caller has not touched since it was
+ * mapped (a literal in a freshly forked child) is not present at sys_enter
+ * and its entry record parameter is marked faulted; the exit event has the
+ * kernel's own copy.
  */
 #include <linux/binfmts.h>
 #include <linux/mm.h>
@@ -159,21 +163,20 @@ static void saker_get_args(struct pt_regs *regs, struct saker_sys *s)
 /*
  * Where syscall tracepoints may fault, fault in the user strings the
  * filler will read, while sleeping is allowed: the nofault copies under
- * preempt_disable() then find them present.
+ * preempt_disable() then find them present.  Returns false when one could
+ * not be read; the filler marks it faulted.
  */
-static void saker_prefault(const struct saker_sys *s)
+static bool saker_prefault(const struct saker_sys *s)
 {
+	bool ok = true;
 	unsigned int i;
-	long n;
 
 	for (i = 0; i < ARRAY_SIZE(s->args); i++) {
 		if (!(s->ustr & (1u << i)) || !s->args[i])
 			continue;
-		/* A bad pointer stays bad: the filler marks it faulted. */
-		n = strnlen_user(saker_arg_ptr(s, i), SAKER_PATH_MAX);
-		if (n <= 0)
-			continue;
+		ok &= strnlen_user(saker_arg_ptr(s, i), SAKER_PATH_MAX) > 0;
 	}
+	return ok;
 }
 
 /* Calls whose event depends on their arguments or result. */
@@ -228,30 +231,44 @@ out:
 	put_cpu();
 }
 
-/* Table slot and event type of the syscall in @regs; false: not captured. */
-static bool saker_decode(struct pt_regs *regs, long nr, struct saker_sys *s)
+/*
+ * Decode the syscall in @regs from its table slot @e: event type (ia32
+ * socketcall: the type of the call it multiplexes), variant, ABI.
+ */
+static __always_inline void saker_decode(struct pt_regs *regs,
+					 const struct saker_sysent *e,
+					 bool compat, struct saker_sys *s)
 {
-	const struct saker_sysent *e;
-
-	s->compat = saker_in_ia32();
-	e = saker_sys_entry(nr, s->compat);
-	if (!e)
-		return false;
+	s->compat = compat;
 	s->type = e->type;
 	s->variant = e->variant;
 	s->ustr = e->ustr;
 	s->args_fault = false;
-	s->socketcall = s->variant == SAKER_SV_SOCKETCALL;
+	s->socketcall = e->variant == SAKER_SV_SOCKETCALL;
 	if (unlikely(s->socketcall))
 		s->type = saker_socketcall_type((u32)regs->bx, &s->variant);
-	return s->type != SAKER_EVT_NONE;
 }
 
-static void saker_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
+/* Slot of a syscall that may be captured; NULL for most syscalls. */
+static __always_inline const struct saker_sysent *
+saker_slot(unsigned long nr, bool compat)
+{
+	const struct saker_sysent *e = saker_sys_entry(nr, compat);
+
+	if (!e || (!e->type && e->variant != SAKER_SV_SOCKETCALL))
+		return NULL;
+	return e;
+}
+
+/* A syscall whose slot has an event type: decode, select, emit. */
+static noinline void saker_sys_exit_slow(struct pt_regs *regs,
+					 const struct saker_sysent *e,
+					 bool compat, long ret)
 {
 	struct saker_sys s;
 
-	if (!saker_decode(regs, syscall_get_nr(current, regs), &s))
+	saker_decode(regs, e, compat, &s);
+	if (!s.type)
 		return;
 	if (!saker_event_selected(s.type)) {
 		saker_count_filtered();
@@ -269,16 +286,28 @@ static void saker_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
 	saker_emit_sys(&s, s.type, false);
 }
 
-static void saker_sys_enter_probe(void *data, struct pt_regs *regs, long id)
+/* Every syscall of every task: keep the way out for the others short. */
+static void saker_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
+{
+	bool compat = saker_in_ia32();
+	const struct saker_sysent *e;
+
+	e = saker_slot(syscall_get_nr(current, regs), compat);
+	if (unlikely(e))
+		saker_sys_exit_slow(regs, e, compat, ret);
+}
+
+/* Only the exec calls send entry records. */
+static noinline void saker_sys_enter_slow(struct pt_regs *regs,
+					  const struct saker_sysent *e,
+					  bool compat)
 {
 	struct saker_sys s;
 	u16 type;
 
-	if (!saker_decode(regs, id, &s))
-		return;
-	if (s.type == SAKER_EVT_EXECVE)
+	if (e->type == SAKER_EVT_EXECVE)
 		type = SAKER_EVT_EXECVE_E;
-	else if (s.type == SAKER_EVT_EXECVEAT)
+	else if (e->type == SAKER_EVT_EXECVEAT)
 		type = SAKER_EVT_EXECVEAT_E;
 	else
 		return;
@@ -289,9 +318,19 @@ static void saker_sys_enter_probe(void *data, struct pt_regs *regs, long id)
 	if (saker_excluded())
 		return;
 
+	saker_decode(regs, e, compat, &s);
 	s.ret = 0;
 	saker_get_args(regs, &s);
 	saker_emit_sys(&s, type, true);
+}
+
+static void saker_sys_enter_probe(void *data, struct pt_regs *regs, long id)
+{
+	bool compat = saker_in_ia32();
+	const struct saker_sysent *e = saker_slot(id, compat);
+
+	if (unlikely(e))
+		saker_sys_enter_slow(regs, e, compat);
 }
 
 /* Start a scheduler-event record; the caller disabled preemption. */
@@ -306,6 +345,11 @@ static bool saker_sched_start(struct saker_rec *r, u16 type, u16 flags)
 	return saker_rec_start(r, cpu, type, flags);
 }
 
+/*
+ * A successful exec.  When a thread other than the leader execs, it takes
+ * over the leader's tid: the record carries the new tid, the entry record
+ * had @old_pid.
+ */
 static void saker_exec_probe(void *data, struct task_struct *p,
 			     pid_t old_pid, struct linux_binprm *bprm)
 {

@@ -135,15 +135,18 @@ void saker_rings_exit(void)
 }
 
 /*
- * A new reader starts where the producers are.  Capture is stopped while
- * nobody has the device open, so the heads do not move under us.
+ * A new reader starts where the producers are, without the losses of the
+ * previous one.  Capture is stopped (no probe runs) while nobody has the
+ * device open, so the producer state does not move under us.
  */
 void saker_rings_reset_tails(void)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu)
+	for_each_possible_cpu(cpu) {
+		saker_rings[cpu].lost = 0;
 		WRITE_ONCE(saker_tails[cpu], saker_rings[cpu].head);
+	}
 }
 
 void saker_rings_set_online(unsigned int cpu, bool online)

@@ -22,7 +22,7 @@
 #define SYS(nr, evt, var, strs) \
 	[nr] = { SAKER_EVT_##evt, SAKER_SV_##var, strs }
 
-static const struct saker_sysent saker_sys64[] = {
+const struct saker_sysent saker_sys64[] = {
 	/* file */
 	SYS(__NR_open, OPEN, NONE, U(0)),
 	SYS(__NR_openat, OPENAT, NONE, U(1)),
@@ -134,7 +134,7 @@ static const struct saker_sysent saker_sys64[] = {
 };
 
 #ifdef CONFIG_IA32_EMULATION
-static const struct saker_sysent saker_sys32[] = {
+const struct saker_sysent saker_sys32[] = {
 	/* file */
 	SYS(__NR_ia32_open, OPEN, NONE, U(0)),
 	SYS(__NR_ia32_openat, OPENAT, NONE, U(1)),
@@ -260,27 +260,13 @@ static const struct saker_sysent saker_sys32[] = {
 };
 #endif /* CONFIG_IA32_EMULATION */
 
-/**
- * saker_sys_entry() - the table slot of a syscall
- * @nr: syscall number as in orig_ax
- * @compat: the call came through the ia32 entry
- *
- * Return: the slot, or NULL for numbers outside the table (including x32
- * calls, which are not captured).
- */
-const struct saker_sysent *saker_sys_entry(long nr, bool compat)
-{
+const unsigned int saker_sys64_nr = ARRAY_SIZE(saker_sys64);
 #ifdef CONFIG_IA32_EMULATION
-	if (compat) {
-		if ((unsigned long)nr >= ARRAY_SIZE(saker_sys32))
-			return NULL;
-		return &saker_sys32[nr];
-	}
+const unsigned int saker_sys32_nr = ARRAY_SIZE(saker_sys32);
+#else
+const struct saker_sysent saker_sys32[1];
+const unsigned int saker_sys32_nr;
 #endif
-	if ((unsigned long)nr >= ARRAY_SIZE(saker_sys64))
-		return NULL;
-	return &saker_sys64[nr];
-}
 
 /* socketcall() call numbers (SYS_* of linux/net.h) to event types. */
 static const struct saker_sysent saker_socketcalls[] = {

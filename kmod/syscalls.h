@@ -41,7 +41,24 @@ struct saker_sys {
 	bool args_fault;	/* socketcall arguments could not be read */
 };
 
-const struct saker_sysent *saker_sys_entry(long nr, bool compat);
+extern const struct saker_sysent saker_sys64[];
+extern const unsigned int saker_sys64_nr;
+extern const struct saker_sysent saker_sys32[];
+extern const unsigned int saker_sys32_nr;
+
+/*
+ * The table slot of syscall @nr (orig_ax) of the native or the ia32 table,
+ * or NULL for numbers outside it (x32 calls included: not captured).
+ * Inline: every syscall of every task comes through here.
+ */
+static __always_inline const struct saker_sysent *
+saker_sys_entry(unsigned long nr, bool compat)
+{
+	if (compat)
+		return nr < saker_sys32_nr ? &saker_sys32[nr] : NULL;
+	return nr < saker_sys64_nr ? &saker_sys64[nr] : NULL;
+}
+
 u16 saker_socketcall_type(unsigned long call, u8 *variant);
 bool saker_socketcall_args(struct saker_sys *s);
 

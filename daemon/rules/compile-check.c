@@ -105,9 +105,10 @@ static int compile_field(ExprCompiler *c, const AstValue *v, ValSlot **ret)
 			d = field_lookup(name, i - 1);
 			if (d && (d->flags & FF_ARG_KEY)) {
 				if (v->field.has_arg)
-					return cc_fail(c, ERR_OTHER, v->src, v->off,
-						     "field '%.*s' has two arguments ('%s' and '[%s]')",
-						     (int)(i - 1), name, name + i, arg);
+					return cc_fail(
+						c, ERR_OTHER, v->src, v->off,
+						"field '%.*s' has two arguments ('%s' and '[%s]')",
+						(int)(i - 1), name, name + i, arg);
 				def = d;
 				arg = name + i;
 				arglen = n - i;
@@ -119,7 +120,7 @@ static int compile_field(ExprCompiler *c, const AstValue *v, ValSlot **ret)
 
 		if (s2)
 			return cc_fail(c, ERR_UNKNOWN, v->src, v->off,
-				     "unknown field '%s' (did you mean '%s'?)", name, s2);
+				       "unknown field '%s' (did you mean '%s'?)", name, s2);
 		return cc_fail(c, ERR_UNKNOWN, v->src, v->off, "unknown field '%s'", name);
 	}
 	if (arg)
@@ -134,11 +135,11 @@ static int compile_field(ExprCompiler *c, const AstValue *v, ValSlot **ret)
 	}
 	if (arg && !(def->flags & (FF_ARG_REQUIRED | FF_ARG_ALLOWED)))
 		return cc_fail(c, ERR_OTHER, v->src, v->off, "field '%s' does not take an argument",
-			     def->name);
+			       def->name);
 	if (!arg && (def->flags & FF_ARG_REQUIRED))
 		return cc_fail(c, ERR_OTHER, v->src, v->off,
-			     "field '%s' needs an argument, like %s[%s]", def->name, def->name,
-			     (def->flags & FF_ARG_INDEX) ? "1" : "NAME");
+			       "field '%s' needs an argument, like %s[%s]", def->name, def->name,
+			       (def->flags & FF_ARG_INDEX) ? "1" : "NAME");
 	s = new_slot(c, key);
 	if (!s)
 		return -ENOMEM;
@@ -147,7 +148,7 @@ static int compile_field(ExprCompiler *c, const AstValue *v, ValSlot **ret)
 		if (r == -ENOMEM)
 			return r;
 		return cc_fail(c, ERR_OTHER, v->src, v->off, "%s",
-			     msg ? msg : "invalid field argument");
+			       msg ? msg : "invalid field argument");
 	}
 	r = arena_defer(&c->pool->arena, field_ref_done_cb, &s->ref);
 	if (r < 0) {
@@ -157,6 +158,7 @@ static int compile_field(ExprCompiler *c, const AstValue *v, ValSlot **ret)
 	s->def = def;
 	s->type = def->type;
 	s->multi = (def->flags & FF_MULTI) != 0;
+	s->list = s->multi && (def->flags & FF_LIST) && !arg;
 	r = strmap_put(c->pool->slots, key, strlen(key), s);
 	if (r < 0)
 		return r;
@@ -230,6 +232,7 @@ int expr_compile_operand(ExprCompiler *c, const AstValue *v, ValSlot **ret)
 	s->def = arg->def;
 	s->type = t;
 	s->multi = multi;
+	s->list = multi && arg->list;
 	r = strmap_put(c->pool->slots, key, strlen(key), s);
 	if (r < 0)
 		return r;
@@ -238,8 +241,8 @@ int expr_compile_operand(ExprCompiler *c, const AstValue *v, ValSlot **ret)
 
 bad_type:
 	return cc_fail(c, ERR_OTHER, v->src, v->off,
-		     "transformer '%s' cannot be applied to '%s' of type %s", xform_name(v->xform.kind),
-		     arg->name, field_type_name(t));
+		       "transformer '%s' cannot be applied to '%s' of type %s",
+		       xform_name(v->xform.kind), arg->name, field_type_name(t));
 }
 
 /* ---- expression nodes ---- */
@@ -262,8 +265,8 @@ int cc_too_big(ExprCompiler *c, const AstSrc *src, size_t off)
 {
 	if (c->nodes >= EXPR_MAX_NODES)
 		return cc_fail(c, ERR_OTHER, src, off,
-			     "condition too large: more than %d checks after expanding macros",
-			     EXPR_MAX_NODES);
+			       "condition too large: more than %d checks after expanding macros",
+			       EXPR_MAX_NODES);
 	return -ENOMEM;
 }
 
@@ -365,9 +368,9 @@ static void check_regex_simple(ExprCompiler *c, const AstStr *v)
 			return;
 	}
 	cc_warn(c, v->src, v->off,
-	     "regex check with '%s' may be optimized with simpler operators such as '=', "
-	     "'contains', 'startswith', 'endswith'",
-	     v->s);
+		"regex check with '%s' may be optimized with simpler operators such as '=', "
+		"'contains', 'startswith', 'endswith'",
+		v->s);
 }
 
 /* Falco's hint: a constant that is a field name was probably meant as val(field). */
@@ -377,9 +380,9 @@ static void check_value_is_field(ExprCompiler *c, const AstStr *v)
 		return;
 	if (field_lookup(v->s, v->len))
 		cc_warn(c, v->src, v->off,
-		     "'%s' may be a valid field misused as a const string value: use val(%s) to "
-		     "compare with the field",
-		     v->s, v->s);
+			"'%s' may be a valid field misused as a const string value: use val(%s) to "
+			"compare with the field",
+			v->s, v->s);
 }
 
 static int compile_regex(ExprCompiler *c, ExprCmp *x, const AstStr *v)
@@ -395,7 +398,7 @@ static int compile_regex(ExprCompiler *c, ExprCmp *x, const AstStr *v)
 	if (r != 0) {
 		regerror(r, &probe, msg, sizeof(msg));
 		return cc_fail(c, ERR_OTHER, v->src, v->off, "invalid regular expression '%s': %s",
-			     v->s, msg);
+			       v->s, msg);
 	}
 	regfree(&probe);
 	if (asprintf(&wrapped, "^(%s)$", v->s) < 0)
@@ -407,7 +410,7 @@ static int compile_regex(ExprCompiler *c, ExprCmp *x, const AstStr *v)
 	if (r != 0) {
 		regerror(r, re, msg, sizeof(msg));
 		return cc_fail(c, ERR_OTHER, v->src, v->off, "invalid regular expression '%s': %s",
-			     v->s, msg);
+			       v->s, msg);
 	}
 	r = arena_defer(&c->pool->arena, regfree_cb, re);
 	if (r < 0) {
@@ -428,25 +431,27 @@ static int const_fail(ExprCompiler *c, const ExprCmp *x, const AstStr *v, int er
 	case CC_U64:
 		if (err == -ERANGE)
 			return cc_fail(c, ERR_OTHER, v->src, v->off,
-				     "'%s' is out of range for '%s' of type %s", v->s, fn, tn);
-		return cc_fail(c, ERR_OTHER, v->src, v->off, "'%s' is not a number ('%s' has type %s)",
-			     v->s, fn, tn);
+				       "'%s' is out of range for '%s' of type %s", v->s, fn, tn);
+		return cc_fail(c, ERR_OTHER, v->src, v->off,
+			       "'%s' is not a number ('%s' has type %s)", v->s, fn, tn);
 	case CC_BOOL:
 		return cc_fail(c, ERR_OTHER, v->src, v->off,
-			     "'%s' is not a bool ('%s' has type bool): use true or false", v->s, fn);
+			       "'%s' is not a bool ('%s' has type bool): use true or false", v->s,
+			       fn);
 	case CC_IP:
-		return cc_fail(c, ERR_OTHER, v->src, v->off,
-			     "invalid IP address '%s' for '%s' of type ipaddr%s", v->s, fn,
-			     memchr(v->s, '/', v->len) ? " (networks need a field of type ipnet)" : "");
+		return cc_fail(
+			c, ERR_OTHER, v->src, v->off,
+			"invalid IP address '%s' for '%s' of type ipaddr%s", v->s, fn,
+			memchr(v->s, '/', v->len) ? " (networks need a field of type ipnet)" : "");
 	case CC_NET:
 		return cc_fail(c, ERR_OTHER, v->src, v->off,
-			     "invalid CIDR '%s' for '%s' of type ipnet (expected a network like "
-			     "10.0.0.0/8)",
-			     v->s, fn);
+			       "invalid CIDR '%s' for '%s' of type ipnet (expected a network like "
+			       "10.0.0.0/8)",
+			       v->s, fn);
 	case CC_BUF:
 		return cc_fail(c, ERR_OTHER, v->src, v->off,
-			     "'%s' is not a hex string: %s needs bytes written like 7f454c46", v->s,
-			     op_name(x->op));
+			       "'%s' is not a hex string: %s needs bytes written like 7f454c46",
+			       v->s, op_name(x->op));
 	default:
 		return cc_fail(c, ERR_OTHER, v->src, v->off, "invalid value '%s'", v->s);
 	}
@@ -494,8 +499,8 @@ static int build_constants(ExprCompiler *c, ExprCmp *x, const StrVec *vals)
 			r = path_trie_add(t, vals->v[i].s, vals->v[i].len);
 			if (r == -E2BIG)
 				return cc_fail(c, ERR_OTHER, vals->v[i].src, vals->v[i].off,
-					     "path '%s' has more than %d components", vals->v[i].s,
-					     PATH_TRIE_MAX_DEPTH);
+					       "path '%s' has more than %d components",
+					       vals->v[i].s, PATH_TRIE_MAX_DEPTH);
 			if (r < 0)
 				return r;
 		}
@@ -703,11 +708,11 @@ static int compile_evttype(ExprCompiler *c, const Ast *a, Expr **ret)
 			evtset_add(set, (unsigned)t);
 		else if (evttype_known_to_falco(sv.v[i].s))
 			cc_warn(c, sv.v[i].src, sv.v[i].off,
-			     "event type '%s' is not captured by saker: this check never matches it",
-			     sv.v[i].s);
+				"event type '%s' is not captured by saker: this check never matches it",
+				sv.v[i].s);
 		else
 			return cc_fail(c, ERR_UNKNOWN, sv.v[i].src, sv.v[i].off,
-				     "unknown event type '%s'", sv.v[i].s);
+				       "unknown event type '%s'", sv.v[i].s);
 	}
 	if (a->check.op == OP_NE) {
 		EvtTypeSet all;
@@ -742,10 +747,10 @@ static int compile_evtdir(ExprCompiler *c, const Ast *a, Expr **ret)
 			exit_dir = true;
 		else if (sv.v[i].len == 1 && sv.v[i].s[0] == '>')
 			cc_warn(c, sv.v[i].src, sv.v[i].off,
-			     "evt.dir '>' never matches: saker sees only exit events ('<')");
+				"evt.dir '>' never matches: saker sees only exit events ('<')");
 		else
 			return cc_fail(c, ERR_OTHER, sv.v[i].src, sv.v[i].off,
-				     "invalid event direction '%s': use '<' or '>'", sv.v[i].s);
+				       "invalid event direction '%s': use '<' or '>'", sv.v[i].s);
 	}
 	if (a->check.op == OP_NE)
 		exit_dir = !exit_dir;
@@ -788,13 +793,19 @@ int cc_check(ExprCompiler *c, const Ast *a, Expr **ret)
 		return r;
 	if (!(oi->types & type_classes(ls->type)))
 		return cc_fail(c, ERR_OTHER, a->src, a->check.op_off,
-			     "operator '%s' is not supported by %s'%s' of type %s", oi->text,
-			     lhs->kind == AV_FIELD ? "field " : "", ls->name,
-			     field_type_name(ls->type));
+			       "operator '%s' is not supported by %s'%s' of type %s", oi->text,
+			       lhs->kind == AV_FIELD ? "field " : "", ls->name,
+			       field_type_name(ls->type));
+	if (ls->list && op != OP_IN && op != OP_INTERSECTS && op != OP_EXISTS)
+		return cc_fail(c, ERR_OTHER, a->src, a->check.op_off,
+			       "operator '%s' is not supported by '%s', a list of values: use in, "
+			       "intersects or exists",
+			       oi->text, ls->name);
 	x = arena_alloc(&c->pool->node_arena, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
 	x->op = op;
+	x->all = ls->list && op == OP_IN;
 	x->lhs = ls;
 	x->cls = base_class(ls->type);
 
@@ -808,21 +819,23 @@ int cc_check(ExprCompiler *c, const Ast *a, Expr **ret)
 
 		if (!oi->rhs_field)
 			return cc_fail(c, ERR_OTHER, rhs->src, rhs->off,
-				     "operator '%s' does not accept a field on its right side",
-				     oi->text);
+				       "operator '%s' does not accept a field on its right side",
+				       oi->text);
 		if (x->cls == CC_NET)
 			return cc_fail(c, ERR_OTHER, rhs->src, rhs->off,
-				     "'%s' of type ipnet cannot be compared with a field", ls->name);
+				       "'%s' of type ipnet cannot be compared with a field",
+				       ls->name);
 		r = expr_compile_operand(c, rhs, &rs);
 		if (r < 0)
 			return r;
 		cls = rhs_class(x->cls, ls->type, rs->type);
 		if (cls < 0)
-			return cc_fail(c, ERR_OTHER, rhs->src, rhs->off,
-				     "'%s' has type %s while the right side '%s' has the incompatible "
-				     "type %s",
-				     ls->name, field_type_name(ls->type), rs->name,
-				     field_type_name(rs->type));
+			return cc_fail(
+				c, ERR_OTHER, rhs->src, rhs->off,
+				"'%s' has type %s while the right side '%s' has the incompatible "
+				"type %s",
+				ls->name, field_type_name(ls->type), rs->name,
+				field_type_name(rs->type));
 		if (ls->type == FT_FLAGS && op_is_string_only(op))
 			cls = CC_STR;
 		x->cls = (CmpClass)cls;
@@ -834,7 +847,8 @@ int cc_check(ExprCompiler *c, const Ast *a, Expr **ret)
 			return r;
 		if (!op_is_list(op) && sv.n != 1)
 			return cc_fail(c, ERR_OTHER, rhs->src, rhs->off,
-				     "operator '%s' compares with one value, not a list", oi->text);
+				       "operator '%s' compares with one value, not a list",
+				       oi->text);
 		if (ls->type == FT_FLAGS) {
 			/* flags compare as numbers with numbers, as their rendered text otherwise */
 			bool numeric = !op_is_string_only(op) && sv.n > 0;
@@ -849,6 +863,11 @@ int cc_check(ExprCompiler *c, const Ast *a, Expr **ret)
 		r = build_constants(c, x, &sv);
 		if (r < 0)
 			return r;
+		if (op_is_list(op) && sv.n == 0) {
+			/* "in ()" is false for every event, with or without a value */
+			*ret = &cc_expr_false;
+			return 0;
+		}
 	}
 	e = cc_new_expr(c, EX_CMP);
 	if (!e)

@@ -21,7 +21,9 @@
  *  - regex is matched against the whole value (RE2 full match in Falco,
  *    POSIX extended syntax here);
  *  - a field on the right side (val(), transformers) must have the same
- *    type class; pmatch and regex do not accept one.
+ *    type class; pmatch and regex do not accept one;
+ *  - list fields (FF_LIST, Falco's EPF_IS_LIST: fd.types) take only in,
+ *    intersects and exists; "in" needs every value in the set.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -32,7 +34,6 @@
 #include "common/strbuf.h"
 #include "event/event-info.h"
 #include "rules/compile-internal.h"
-
 
 Expr cc_expr_false = { .kind = EX_FALSE };
 Expr cc_expr_true = { .kind = EX_TRUE };
@@ -89,15 +90,23 @@ int expr_compiler_report(ExprCompiler *c, DiagLevel level, const AstSrc *src, si
 int cc_fail(ExprCompiler *c, ErrKind kind, const AstSrc *src, size_t off, const char *fmt, ...)
 {
 	bool skip = kind == ERR_UNKNOWN && c->skip_unknown;
+	_cleanup_free_ char *msg = NULL;
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = vreport(c, skip ? DIAG_WARNING : DIAG_ERROR, src, off, fmt, ap);
+	if (!skip) {
+		r = vreport(c, DIAG_ERROR, src, off, fmt, ap);
+		va_end(ap);
+		return r < 0 ? r : -EINVAL;
+	}
+	r = vasprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		return r;
-	return skip ? -ENOENT : -EINVAL;
+		return -ENOMEM;
+	r = expr_compiler_report(c, DIAG_WARNING, src, off,
+				 "%s: the rule is skipped (skip-if-unknown-filter)", msg);
+	return r < 0 ? r : -ENOENT;
 }
 
 void cc_warn(ExprCompiler *c, const AstSrc *src, size_t off, const char *fmt, ...)
@@ -283,9 +292,10 @@ static int expand_item(ExprCompiler *c, const AstStr *s, StrVec *out)
 			return r;
 		for (i = 0; i < c->lists[idx].n; i++) {
 			if (out->n >= EXPR_MAX_LIST_ITEMS)
-				return cc_fail(c, ERR_OTHER, s->src, s->off,
-					     "list has more than %d items after expanding the lists it names",
-					     EXPR_MAX_LIST_ITEMS);
+				return cc_fail(
+					c, ERR_OTHER, s->src, s->off,
+					"list has more than %d items after expanding the lists it names",
+					EXPR_MAX_LIST_ITEMS);
 			r = cc_strvec_push(out, &c->lists[idx].items[i]);
 			if (r < 0)
 				return r;
@@ -294,8 +304,8 @@ static int expand_item(ExprCompiler *c, const AstStr *s, StrVec *out)
 	}
 	if (out->n >= EXPR_MAX_LIST_ITEMS)
 		return cc_fail(c, ERR_OTHER, s->src, s->off,
-			     "list has more than %d items after expanding the lists it names",
-			     EXPR_MAX_LIST_ITEMS);
+			       "list has more than %d items after expanding the lists it names",
+			       EXPR_MAX_LIST_ITEMS);
 	return cc_strvec_push(out, s);
 }
 
@@ -360,11 +370,13 @@ static int list_expand(ExprCompiler *c, size_t idx, const AstSrc *use_src, size_
 	if (ls->state < 0)
 		return -EINVAL;
 	if (ls->visiting)
-		return cc_fail(c, ERR_OTHER, use_src, use_off, "list '%s' contains itself", l->name);
+		return cc_fail(c, ERR_OTHER, use_src, use_off, "list '%s' contains itself",
+			       l->name);
 	if (c->list_depth >= EXPR_MAX_LIST_DEPTH)
-		return cc_fail(c, ERR_OTHER, use_src, use_off,
-			     "lists nested deeper than %d levels (a list naming a list naming ...)",
-			     EXPR_MAX_LIST_DEPTH);
+		return cc_fail(
+			c, ERR_OTHER, use_src, use_off,
+			"lists nested deeper than %d levels (a list naming a list naming ...)",
+			EXPR_MAX_LIST_DEPTH);
 	c->list_depth++;
 	ls->visiting = true;
 	for (i = 0; i < l->nitems && r >= 0; i++) {
@@ -418,8 +430,8 @@ int cc_rhs_values(ExprCompiler *c, const AstValue *rhs, StrVec *out)
 		if (cc_lookup(c->list_idx, rhs->listref.s, rhs->listref.len, &idx))
 			return expand_item(c, &rhs->listref, out);
 		cc_warn(c, rhs->src, rhs->off,
-		     "'%s' is not a defined list: it is compared as the literal value '%s'",
-		     rhs->listref.s, rhs->listref.s);
+			"'%s' is not a defined list: it is compared as the literal value '%s'",
+			rhs->listref.s, rhs->listref.s);
 		return cc_strvec_push(out, &rhs->listref);
 	default:
 		return -EINVAL;
@@ -440,9 +452,9 @@ static int compile_macro(ExprCompiler *c, const Ast *a, Expr **ret)
 	if (!cc_lookup(c->macro_idx, a->macro.s, a->macro.len, &idx)) {
 		if (cc_lookup(c->list_idx, a->macro.s, a->macro.len, &idx))
 			return cc_fail(c, ERR_OTHER, a->src, a->off,
-				     "'%s' is a list, not a macro: use it in a check like "
-				     "'proc.name in (%s)'",
-				     a->macro.s, a->macro.s);
+				       "'%s' is a list, not a macro: use it in a check like "
+				       "'proc.name in (%s)'",
+				       a->macro.s, a->macro.s);
 		return cc_fail(c, ERR_OTHER, a->src, a->off, "undefined macro '%s'", a->macro.s);
 	}
 	ms = &c->macros[idx];
@@ -461,7 +473,7 @@ static int compile_macro(ExprCompiler *c, const Ast *a, Expr **ret)
 		}
 		strbuf_puts(&sb, a->macro.s);
 		r = cc_fail(c, ERR_OTHER, a->src, a->off, "macro '%s' refers to itself: %s",
-			  a->macro.s, strbuf_str(&sb));
+			    a->macro.s, strbuf_str(&sb));
 		strbuf_done(&sb);
 		return r;
 	}
@@ -566,8 +578,8 @@ static int compile_ast(ExprCompiler *c, const Ast *a, Expr **ret)
 	if (++c->depth > EXPR_MAX_COMPILE_DEPTH) {
 		c->depth--;
 		return cc_fail(c, ERR_OTHER, a->src, a->off,
-			     "condition nested deeper than %d levels after expanding macros",
-			     EXPR_MAX_COMPILE_DEPTH);
+			       "condition nested deeper than %d levels after expanding macros",
+			       EXPR_MAX_COMPILE_DEPTH);
 	}
 	switch (a->kind) {
 	case AST_AND:
@@ -631,13 +643,12 @@ static int exc_field(ExprCompiler *c, const ExceptionDef *e, size_t k, const cha
 	while (used < n && lex_is_blank((unsigned char)text[used]))
 		used++;
 	if (used != n)
-		return cc_fail(c, ERR_OTHER, src, used, "exception '%s': invalid field '%s'", e->name,
-			     text);
+		return cc_fail(c, ERR_OTHER, src, used, "exception '%s': invalid field '%s'",
+			       e->name, text);
 	return 0;
 }
 
-static int exc_comp(ExprCompiler *c, const ExceptionDef *e, size_t k, const char *item,
-		    ExprOp *ret)
+static int exc_comp(ExprCompiler *c, const ExceptionDef *e, size_t k, const char *item, ExprOp *ret)
 {
 	const char *text = e->comps && e->comps[k] ? e->comps[k] : (e->fields_is_list ? "=" : "in");
 	const SrcPos *pos = e->comp_pos ? &e->comp_pos[k] : &e->pos;
@@ -653,9 +664,10 @@ static int exc_comp(ExprCompiler *c, const ExceptionDef *e, size_t k, const char
 		return -ENOMEM;
 	if (op == OP_EXISTS)
 		return cc_fail(c, ERR_OTHER, src, 0,
-			     "exception '%s': comparison 'exists' takes no value", e->name);
+			       "exception '%s': comparison 'exists' takes no value", e->name);
 	return cc_fail(c, ERR_OTHER, src, 0,
-		     "exception '%s': '%s' is not a supported comparison operator", e->name, text);
+		       "exception '%s': '%s' is not a supported comparison operator", e->name,
+		       text);
 }
 
 /* The value of field k of tuple v, as an AST value for operator op. */
@@ -682,16 +694,17 @@ static int exc_value(ExprCompiler *c, const ExceptionDef *e, const ExceptionValu
 
 			if (!isrc)
 				return -ENOMEM;
-			r = cc_item_from_text(c, v->list_items[k][i].value ? v->list_items[k][i].value : "",
-					   isrc, &l->list.items[i]);
+			r = cc_item_from_text(
+				c, v->list_items[k][i].value ? v->list_items[k][i].value : "", isrc,
+				&l->list.items[i]);
 			if (r < 0)
 				return r;
 		}
 		if (!op_is_list(op))
 			return cc_fail(c, ERR_OTHER, src, 0,
-				     "exception '%s': a list of values needs the comparison in, "
-				     "intersects or pmatch, not '%s'",
-				     e->name, op_name(op));
+				       "exception '%s': a list of values needs the comparison in, "
+				       "intersects or pmatch, not '%s'",
+				       e->name, op_name(op));
 		*ret = l;
 		return 0;
 	}
@@ -700,7 +713,8 @@ static int exc_value(ExprCompiler *c, const ExceptionDef *e, const ExceptionValu
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
-			return cc_fail(c, ERR_OTHER, src, pe.off, "exception '%s': %s", e->name, pe.msg);
+			return cc_fail(c, ERR_OTHER, src, pe.off, "exception '%s': %s", e->name,
+				       pe.msg);
 		return 0;
 	}
 	r = cc_item_from_text(c, text, src, &s);
@@ -745,26 +759,29 @@ static int exc_clause(ExprCompiler *c, const ExceptionDef *e, const char *item, 
 		AstValue *l;
 
 		if (!op_is_list(ops[0]))
-			return cc_fail(c, ERR_OTHER, src, 0,
-				     "exception '%s': with a single field the comparison must be in, "
-				     "intersects or pmatch, not '%s'",
-				     e->name, op_name(ops[0]));
+			return cc_fail(
+				c, ERR_OTHER, src, 0,
+				"exception '%s': with a single field the comparison must be in, "
+				"intersects or pmatch, not '%s'",
+				e->name, op_name(ops[0]));
 		l = ast_new_list(&c->arena, src, 0, e->nvalues);
 		if (!l)
 			return -ENOMEM;
 		for (j = 0; j < e->nvalues; j++) {
 			const ExceptionValue *v = &e->values[j];
-			AstSrc *vsrc = cc_new_src(c, NULL, v->value_pos ? &v->value_pos[0] : &v->pos, item);
+			AstSrc *vsrc = cc_new_src(c, NULL,
+						  v->value_pos ? &v->value_pos[0] : &v->pos, item);
 
 			if (!vsrc)
 				return -ENOMEM;
 			if (v->list_items && v->list_items[0])
-				return cc_fail(c, ERR_OTHER, vsrc, 0,
-					     "exception '%s': with a single field each value must be "
-					     "a string, not a list",
-					     e->name);
-			r = cc_item_from_text(c, v->values && v->values[0] ? v->values[0] : "", vsrc,
-					   &l->list.items[j]);
+				return cc_fail(
+					c, ERR_OTHER, vsrc, 0,
+					"exception '%s': with a single field each value must be "
+					"a string, not a list",
+					e->name);
+			r = cc_item_from_text(c, v->values && v->values[0] ? v->values[0] : "",
+					      vsrc, &l->list.items[j]);
 			if (r < 0)
 				return r;
 		}
@@ -784,7 +801,8 @@ static int exc_clause(ExprCompiler *c, const ExceptionDef *e, const char *item, 
 				r = exc_value(c, e, &e->values[j], k, ops[k], item, &val);
 				if (r < 0)
 					return r;
-				all->bin.kids[k] = ast_new_check(&c->arena, src, 0, fields[k], ops[k], val);
+				all->bin.kids[k] =
+					ast_new_check(&c->arena, src, 0, fields[k], ops[k], val);
 				if (!all->bin.kids[k])
 					return -ENOMEM;
 			}
@@ -905,12 +923,14 @@ static void mark_refs(ExprCompiler *c, const Ast *a)
 		break;
 	case AST_CHECK:
 		v = a->check.rhs;
-		if (v && v->kind == AV_LISTREF && cc_lookup(c->list_idx, v->listref.s, v->listref.len, &idx))
+		if (v && v->kind == AV_LISTREF &&
+		    cc_lookup(c->list_idx, v->listref.s, v->listref.len, &idx))
 			mark_list_used(c, idx, 0);
 		if (v && v->kind == AV_LIST)
 			for (i = 0; i < v->list.n; i++)
 				if (!v->list.items[i].quoted &&
-				    cc_lookup(c->list_idx, v->list.items[i].s, v->list.items[i].len, &idx))
+				    cc_lookup(c->list_idx, v->list.items[i].s, v->list.items[i].len,
+					      &idx))
 					mark_list_used(c, idx, 0);
 		break;
 	default:

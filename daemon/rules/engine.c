@@ -118,7 +118,8 @@ static int compile_rule(Engine *e, ExprCompiler *c, const RuleDef *r, const Engi
 	int k, k2;
 
 	if (r->source && strcmp(r->source, "syscall") != 0) {
-		k = rule_warn(d, r, "rule source '%s' is not supported: the rule is skipped", r->source);
+		k = rule_warn(d, r, "rule source '%s' is not supported: the rule is skipped",
+			      r->source);
 		return k < 0 ? k : -ENOENT;
 	}
 	memset(er, 0, sizeof(*er));
@@ -139,14 +140,16 @@ static int compile_rule(Engine *e, ExprCompiler *c, const RuleDef *r, const Engi
 	/* Falco warns about both extremes unless warn_evttypes: false */
 	expr_evttypes(er->expr, &er->evts);
 	if (evtset_is_empty(&er->evts) && r->warn_evttypes) {
-		k = rule_warn(d, r, "rule can never match: no event type saker captures satisfies its "
-				    "condition");
+		k = rule_warn(d, r,
+			      "rule can never match: no event type saker captures satisfies its "
+			      "condition");
 		if (k < 0)
 			return k;
 	} else if (evtset_is_full(&er->evts) && r->warn_evttypes) {
-		k = rule_warn(d, r, "rule matches all event types: consider restricting it with "
-				    "evt.type (e.g. evt.type in (open, openat)), every event type has "
-				    "a significant performance penalty");
+		k = rule_warn(d, r,
+			      "rule matches all event types: consider restricting it with "
+			      "evt.type (e.g. evt.type in (open, openat)), every event type has "
+			      "a significant performance penalty");
 		if (k < 0)
 			return k;
 	}

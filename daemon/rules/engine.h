@@ -26,7 +26,7 @@
 
 typedef enum RuleMatching {
 	RULE_MATCHING_FIRST, /* stop at the first matching rule (Falco's default) */
-	RULE_MATCHING_ALL,   /* report every matching rule */
+	RULE_MATCHING_ALL, /* report every matching rule */
 } RuleMatching;
 
 typedef struct EngineOptions {
@@ -117,9 +117,9 @@ const char *engine_rule_field_name(const EngineRule *r, size_t i);
 const EvtTypeSet *engine_rule_evttypes(const EngineRule *r);
 
 typedef struct EngineStats {
-	uint64_t events;     /* engine_eval calls */
+	uint64_t events; /* engine_eval calls */
 	uint64_t rule_evals; /* conditions evaluated */
-	uint64_t matches;    /* rules that matched */
+	uint64_t matches; /* rules that matched */
 } EngineStats;
 
 void engine_stats(const Engine *e, EngineStats *ret);

@@ -8,7 +8,8 @@
  *
  * Semantics (Falco's): a check whose field has no value (<NA>) is false,
  * whatever the operator; a field with several values (FF_MULTI, e.g.
- * proc.aname without an index) matches when any value does.  With a field
+ * proc.aname without an index) matches when any value does, except "in" on
+ * a list field (FF_LIST, fd.types) which needs every value in the list.  With a field
  * on the right side, "in"/"intersects" look for the left value among all
  * right values, other operators compare with the first right value.
  * Regex matching (POSIX regexec) is the one operator that may allocate
@@ -101,8 +102,8 @@ static bool apply_xform(ValSlot *s, const FieldValues *in, EvalCtx *ctx)
 			if (!buf)
 				return false;
 			for (j = 0; j < len; j++)
-				buf[j] = (char)(s->xf == XF_TOLOWER ? lower((unsigned char)src[j])
-								    : upper((unsigned char)src[j]));
+				buf[j] = (char)(s->xf == XF_TOLOWER ? lower((unsigned char)src[j]) :
+								      upper((unsigned char)src[j]));
 			buf[len] = 0;
 			o->str = buf;
 			o->len = len;
@@ -195,7 +196,8 @@ static bool cmp_str(const ExprCmp *x, ExprOp op, const char *s, size_t n, const 
 				return true;
 			for (i = 0; i + cn <= n; i++) {
 				for (j = 0; j < cn; j++)
-					if (lower((unsigned char)s[i + j]) != lower((unsigned char)c[j]))
+					if (lower((unsigned char)s[i + j]) !=
+					    lower((unsigned char)c[j]))
 						break;
 				if (j == cn)
 					return true;
@@ -328,7 +330,8 @@ static bool cmp_field(const ExprCmp *x, const FieldValue *v, const FieldValues *
 			m = cmp_num(op, vnum(v, x->cls), vnum(r, x->cls), x->cls == CC_S64);
 			break;
 		case CC_IP:
-			m = v->ip.family == r->ip.family && ip_equal(&v->ip, &r->ip) == (op == OP_EQ);
+			m = v->ip.family == r->ip.family &&
+			    ip_equal(&v->ip, &r->ip) == (op == OP_EQ);
 			break;
 		default:
 			m = false;
@@ -363,15 +366,12 @@ static __attribute__((noinline)) bool eval_cmp(const ExprCmp *x, ExprPool *p, Ev
 		rv = slot_vals(p, x->rhs, ctx);
 		if (!rv)
 			return false;
-		for (i = 0; i < lv->n; i++)
-			if (cmp_field(x, &lv->v[i], rv))
-				return true;
-		return false;
 	}
+	/* any value matching decides, or with x->all any value failing */
 	for (i = 0; i < lv->n; i++)
-		if (cmp_const(x, &lv->v[i]))
-			return true;
-	return false;
+		if ((rv ? cmp_field(x, &lv->v[i], rv) : cmp_const(x, &lv->v[i])) != x->all)
+			return !x->all;
+	return x->all;
 }
 
 bool expr_eval(const Expr *e, ExprPool *p, EvalCtx *ctx)

@@ -95,8 +95,8 @@ void evt_derive(const Expr *e, bool neg, EvtTypeSet *ret)
 		for (i = 0; i < e->n; i++) {
 			evt_derive(e->kids[i], neg, &kid);
 			for (w = 0; w < SAKER_EVT_BITMAP_WORDS; w++)
-				ret->bits[w] = intersect ? ret->bits[w] & kid.bits[w]
-							 : ret->bits[w] | kid.bits[w];
+				ret->bits[w] = intersect ? ret->bits[w] & kid.bits[w] :
+							   ret->bits[w] | kid.bits[w];
 		}
 		return;
 	default:

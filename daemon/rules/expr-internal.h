@@ -25,22 +25,23 @@
  */
 typedef struct ValSlot ValSlot;
 struct ValSlot {
-	const char *name; /* canonical text: "proc.aname[2]", "tolower(fd.name)" */
-	FieldType type;	  /* of the values, after transformers */
-	bool multi;	  /* may yield several values */
-	const FieldDef *def; /* the field (for transformers: the innermost one) */
-	bool is_xform;
-	FieldRef ref;	/* !is_xform */
-	XformKind xf;	/* is_xform */
-	ValSlot *arg;	/* is_xform */
-	/* cache */
+	/* the cache first: the evaluator reads these and vals.v[0] together */
 	uint64_t serial;
 	bool ok; /* the values below are valid for serial (n > 0) */
 	FieldValues vals;
+	const char *name; /* canonical text: "proc.aname[2]", "tolower(fd.name)" */
+	FieldType type; /* of the values, after transformers */
+	bool multi; /* may yield several values */
+	bool list; /* the values are a set (FF_LIST): "in" needs all of them */
+	const FieldDef *def; /* the field (for transformers: the innermost one) */
+	bool is_xform;
+	FieldRef ref; /* !is_xform */
+	XformKind xf; /* is_xform */
+	ValSlot *arg; /* is_xform */
 };
 
 struct ExprPool {
-	Arena arena;	  /* slots (large: each caches a FieldValues), sets, strings, formats */
+	Arena arena; /* slots (large: each caches a FieldValues), sets, strings, formats */
 	Arena node_arena; /* expression nodes and checks, kept together for the evaluator's cache */
 	uint64_t serial;
 	StrMap *slots; /* name -> ValSlot* */
@@ -48,31 +49,32 @@ struct ExprPool {
 
 /* How a check compares values, decided at compile time from the field type. */
 typedef enum CmpClass {
-	CC_STR,	 /* str/len */
-	CC_BUF,	 /* str/len, raw bytes */
-	CC_S64,	 /* num */
-	CC_U64,	 /* unum */
+	CC_STR, /* str/len */
+	CC_BUF, /* str/len, raw bytes */
+	CC_S64, /* num */
+	CC_U64, /* unum */
 	CC_BOOL, /* b */
-	CC_IP,	 /* ip: address equality */
-	CC_NET,	 /* ip: the value is an address, the constant a network */
+	CC_IP, /* ip: address equality */
+	CC_NET, /* ip: the value is an address, the constant a network */
 } CmpClass;
 
 typedef struct ExprCmp {
 	ExprOp op;
 	CmpClass cls;
+	bool all; /* every value must match ("in" on a list field), not any */
 	ValSlot *lhs;
 	ValSlot *rhs; /* a field on the right side, or NULL for constants */
 	/* constants (rhs == NULL) */
 	const char *str; /* CC_STR/CC_BUF single value (lower-cased for icontains) */
 	size_t len;
-	uint64_t num;	 /* CC_S64/CC_U64/CC_BOOL single value */
-	IpAddr ip;	 /* CC_IP/CC_NET single value */
-	StrSet *set;	 /* in/intersects: strings, buffers, addresses (see ip_key) */
-	U64Set *nset;	 /* in/intersects: numbers, bools */
-	IpAddr *nets;	 /* in/intersects on CC_NET */
+	uint64_t num; /* CC_S64/CC_U64/CC_BOOL single value */
+	IpAddr ip; /* CC_IP/CC_NET single value */
+	StrSet *set; /* in/intersects: strings, buffers, addresses (see ip_key) */
+	U64Set *nset; /* in/intersects: numbers, bools */
+	IpAddr *nets; /* in/intersects on CC_NET */
 	size_t nnets;
-	PathTrie *trie;	 /* pmatch */
-	regex_t *re;	 /* regex */
+	PathTrie *trie; /* pmatch */
+	regex_t *re; /* regex */
 } ExprCmp;
 
 typedef enum ExprKind {
@@ -83,16 +85,16 @@ typedef enum ExprKind {
 	EX_NOT,
 	EX_CMP,
 	EX_EVTTYPE, /* the event's type is in the set */
-	EX_MEMO,    /* a macro: shared by every rule using it, evaluated once per event */
+	EX_MEMO, /* a macro: shared by every rule using it, evaluated once per event */
 } ExprKind;
 
 struct Expr {
 	ExprKind kind;
 	size_t n; /* EX_AND, EX_OR */
 	union {
-		Expr **kids;	  /* EX_AND, EX_OR */
-		Expr *kid;	  /* EX_NOT, EX_MEMO */
-		ExprCmp *cmp;	  /* EX_CMP */
+		Expr **kids; /* EX_AND, EX_OR */
+		Expr *kid; /* EX_NOT, EX_MEMO */
+		ExprCmp *cmp; /* EX_CMP */
 		EvtTypeSet *evts; /* EX_EVTTYPE */
 	};
 	/* EX_MEMO: the value for event memo_serial, and the event types of kid and of "not kid" */

@@ -888,7 +888,7 @@ const FieldDef field_defs_fd[] = {
 	{ "fd.dev.major", FT_NUMBER, 0, "The major part of fd.dev.", x_fd_dev_major, NULL },
 	{ "fd.dev.minor", FT_NUMBER, 0, "The minor part of fd.dev.", x_fd_dev_minor, NULL },
 	{ "fd.ino", FT_NUMBER, 0, "The inode number of the file.", x_fd_ino, NULL },
-	{ "fd.types", FT_STRING, FF_ARG_ALLOWED | FF_ARG_INDEX | FF_MULTI,
+	{ "fd.types", FT_STRING, FF_ARG_ALLOWED | FF_ARG_INDEX | FF_MULTI | FF_LIST,
 	  "The kinds of fds the process has open; fd.types[N] is the kind of fd N "
 	  "(fd.types[0] for standard input).", x_fd_types, NULL },
 	{ "fs.path.name", FT_STRING, 0,

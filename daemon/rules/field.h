@@ -103,6 +103,13 @@ static inline void eval_reset(EvalCtx *ctx)
 #define FF_MULTI 0x10	     /* may yield several values (compare: any matches) */
 #define FF_HIDDEN 0x20	     /* not listed by list-fields (aliases) */
 #define FF_DEPRECATED 0x40
+/*
+ * With FF_MULTI: the values form a set, as Falco's list fields (fd.types):
+ * "in" needs every value in the list, "intersects" one of them, and no
+ * other comparison applies.  Without it a multi-valued field (proc.aname,
+ * fd.ip) matches when any of its values does, whatever the operator.
+ */
+#define FF_LIST 0x80
 
 typedef struct FieldRef FieldRef;
 typedef struct FieldDef FieldDef;

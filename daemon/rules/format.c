@@ -23,7 +23,7 @@ struct Format {
 	FormatToken *tokens;
 	size_t ntokens;
 	const char **names; /* output field names, unique, in order */
-	ValSlot **slots;    /* their values */
+	ValSlot **slots; /* their values */
 	size_t nnames;
 };
 
@@ -124,7 +124,8 @@ static int fail(Builder *b, const AstSrc *src, size_t off, const char *msg)
 static bool is_container_info(const AstValue *v)
 {
 	return v->kind == AV_FIELD && !v->field.has_arg &&
-	       strcmp(v->field.name.s, "container.info") == 0 && !field_lookup("container.info", 14);
+	       strcmp(v->field.name.s, "container.info") == 0 &&
+	       !field_lookup("container.info", 14);
 }
 
 /*
@@ -166,7 +167,8 @@ static int parse_token(Builder *b, const char *s, size_t len, size_t pct, size_t
 		src->text = b->text;
 		src->item = b->item;
 		if (depth)
-			return fail(b, src, i, "unbalanced parenthesis in output: '%(' is never closed");
+			return fail(b, src, i,
+				    "unbalanced parenthesis in output: '%(' is never closed");
 		paren = true;
 		start = i + 1;
 		tlen = j - 1 - start;
@@ -188,7 +190,8 @@ static int parse_token(Builder *b, const char *s, size_t len, size_t pct, size_t
 		while (used < tlen && lex_is_blank((unsigned char)s[start + used]))
 			used++;
 		if (used != tlen)
-			return fail(b, src, used, "unexpected text inside '%(...)' after the field");
+			return fail(b, src, used,
+				    "unexpected text inside '%(...)' after the field");
 		*ret_end = start + tlen + 1;
 	} else {
 		*ret_end = start + used;
@@ -270,7 +273,8 @@ int format_compile(ExprCompiler *c, const SrcText *text, const char *item, bool 
 
 		for (k = 0; k < b.ntokens && r >= 0; k++)
 			if (!b.tokens[k].slot) {
-				b.tokens[k].lit = arena_strndup(b.arena, b.tokens[k].lit, b.tokens[k].len);
+				b.tokens[k].lit =
+					arena_strndup(b.arena, b.tokens[k].lit, b.tokens[k].len);
 				if (!b.tokens[k].lit)
 					r = -ENOMEM;
 			}
@@ -337,9 +341,11 @@ int field_value_render(const FieldValue *v, FieldType type, StrBuf *sb)
 		return strbuf_puts(sb, v->b ? "true" : "false");
 	case FT_IPADDR:
 	case FT_IPNET:
-		if (!inet_ntop(v->ip.family == 6 ? AF_INET6 : AF_INET, v->ip.addr, buf, sizeof(buf)))
+		if (!inet_ntop(v->ip.family == 6 ? AF_INET6 : AF_INET, v->ip.addr, buf,
+			       sizeof(buf)))
 			return strbuf_puts(sb, FORMAT_NA);
-		if (type == FT_IPNET && v->ip.prefix && v->ip.prefix < (v->ip.family == 6 ? 128 : 32))
+		if (type == FT_IPNET && v->ip.prefix &&
+		    v->ip.prefix < (v->ip.family == 6 ? 128 : 32))
 			return strbuf_printf(sb, "%s/%u", buf, v->ip.prefix);
 		return strbuf_puts(sb, buf);
 	default: /* UNUMBER, PORT, ABSTIME, RELTIME */

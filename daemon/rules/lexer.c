@@ -152,7 +152,8 @@ XformKind lex_transformer(Lexer *lx, bool allow_val, bool *ret_is_val)
 		return XF_INVALID;
 	}
 	for (i = 0; i < _XF_MAX; i++)
-		if (strlen(xform_names[i]) == n && memcmp(xform_names[i], lx->s + lx->pos, n) == 0) {
+		if (strlen(xform_names[i]) == n &&
+		    memcmp(xform_names[i], lx->s + lx->pos, n) == 0) {
 			lx->pos += n + 1;
 			return (XformKind)i;
 		}
@@ -323,13 +324,15 @@ static int unescape(const char *s, size_t n, size_t base, char quote, char **ret
 		case '\'':
 			if (c != quote)
 				return lex_fail(err, base + i - 1,
-						c == '"' ? "invalid \\\" escape in a '-quoted string"
-							 : "invalid \\' escape in a \"-quoted string");
+						c == '"' ?
+							"invalid \\\" escape in a '-quoted string" :
+							"invalid \\' escape in a \"-quoted string");
 			out[o++] = c;
 			break;
 		default:
 			err->off = base + i - 1;
-			snprintf(err->msg, sizeof(err->msg), "unsupported escape sequence '\\%c' in string", c);
+			snprintf(err->msg, sizeof(err->msg),
+				 "unsupported escape sequence '\\%c' in string", c);
 			return -EINVAL;
 		}
 	}
@@ -357,8 +360,9 @@ int lex_quoted(Lexer *lx, char **ret, size_t *ret_len, LexError *err)
 			break;
 	}
 	if (i >= lx->len)
-		return lex_fail(err, start, quote == '"' ? "unterminated string: missing closing \""
-							: "unterminated string: missing closing '");
+		return lex_fail(err, start,
+				quote == '"' ? "unterminated string: missing closing \"" :
+					       "unterminated string: missing closing '");
 	if (i - start - 1 > EXPR_MAX_STRING)
 		return lex_fail(err, start, "string literal longer than the limit of 16384 bytes");
 	r = unescape(lx->s + start + 1, i - start - 1, start + 1, quote, ret, ret_len, err);

@@ -17,19 +17,19 @@
 #include <stdint.h>
 
 /* Value classes an operator accepts (see compile.c for the mapping from field types). */
-#define TC_STR 0x01  /* string, charbuf */
-#define TC_NUM 0x02  /* integers, ports, times, flags */
+#define TC_STR 0x01 /* string, charbuf */
+#define TC_NUM 0x02 /* integers, ports, times, flags */
 #define TC_BOOL 0x04 /* bool */
-#define TC_IP 0x08   /* ipaddr, ipnet */
-#define TC_BUF 0x10  /* bytebuf */
+#define TC_IP 0x08 /* ipaddr, ipnet */
+#define TC_BUF 0x10 /* bytebuf */
 #define TC_ALL (TC_STR | TC_NUM | TC_BOOL | TC_IP | TC_BUF)
 
 /* What follows an operator in the grammar. */
 typedef enum OpSyntax {
 	OPS_UNARY, /* nothing */
-	OPS_NUM,   /* a number (or a field transformer / val()) */
-	OPS_STR,   /* a quoted or bare string (or a field transformer / val()) */
-	OPS_LIST,  /* a list "(a, b)", a list name (or a field transformer / val()) */
+	OPS_NUM, /* a number (or a field transformer / val()) */
+	OPS_STR, /* a quoted or bare string (or a field transformer / val()) */
+	OPS_LIST, /* a list "(a, b)", a list name (or a field transformer / val()) */
 } OpSyntax;
 
 /*
@@ -38,32 +38,32 @@ typedef enum OpSyntax {
  * side may be another field (val(), transformers).  "==" is accepted as a
  * spelling of "=".
  */
-#define EXPR_OPS(X)                                                        \
-	X(EQ, "=", OPS_STR, TC_ALL, true)                                  \
-	X(NE, "!=", OPS_STR, TC_ALL, true)                                 \
-	X(LT, "<", OPS_NUM, TC_STR | TC_NUM, true)                         \
-	X(LE, "<=", OPS_NUM, TC_STR | TC_NUM, true)                        \
-	X(GT, ">", OPS_NUM, TC_STR | TC_NUM, true)                         \
-	X(GE, ">=", OPS_NUM, TC_STR | TC_NUM, true)                        \
-	X(CONTAINS, "contains", OPS_STR, TC_STR | TC_BUF, true)            \
-	X(ICONTAINS, "icontains", OPS_STR, TC_STR, true)                   \
-	X(BCONTAINS, "bcontains", OPS_STR, TC_BUF, true)                   \
-	X(STARTSWITH, "startswith", OPS_STR, TC_STR | TC_BUF, true)        \
-	X(BSTARTSWITH, "bstartswith", OPS_STR, TC_BUF, true)               \
-	X(ENDSWITH, "endswith", OPS_STR, TC_STR | TC_BUF, true)            \
-	X(GLOB, "glob", OPS_STR, TC_STR, true)                             \
-	X(IGLOB, "iglob", OPS_STR, TC_STR, true)                           \
-	X(REGEX, "regex", OPS_STR, TC_STR, false)                          \
-	X(IN, "in", OPS_LIST, TC_ALL, true)                                \
-	X(INTERSECTS, "intersects", OPS_LIST, TC_ALL, true)                \
-	X(PMATCH, "pmatch", OPS_LIST, TC_STR, false)                       \
+#define EXPR_OPS(X)                                                 \
+	X(EQ, "=", OPS_STR, TC_ALL, true)                           \
+	X(NE, "!=", OPS_STR, TC_ALL, true)                          \
+	X(LT, "<", OPS_NUM, TC_STR | TC_NUM, true)                  \
+	X(LE, "<=", OPS_NUM, TC_STR | TC_NUM, true)                 \
+	X(GT, ">", OPS_NUM, TC_STR | TC_NUM, true)                  \
+	X(GE, ">=", OPS_NUM, TC_STR | TC_NUM, true)                 \
+	X(CONTAINS, "contains", OPS_STR, TC_STR | TC_BUF, true)     \
+	X(ICONTAINS, "icontains", OPS_STR, TC_STR, true)            \
+	X(BCONTAINS, "bcontains", OPS_STR, TC_BUF, true)            \
+	X(STARTSWITH, "startswith", OPS_STR, TC_STR | TC_BUF, true) \
+	X(BSTARTSWITH, "bstartswith", OPS_STR, TC_BUF, true)        \
+	X(ENDSWITH, "endswith", OPS_STR, TC_STR | TC_BUF, true)     \
+	X(GLOB, "glob", OPS_STR, TC_STR, true)                      \
+	X(IGLOB, "iglob", OPS_STR, TC_STR, true)                    \
+	X(REGEX, "regex", OPS_STR, TC_STR, false)                   \
+	X(IN, "in", OPS_LIST, TC_ALL, true)                         \
+	X(INTERSECTS, "intersects", OPS_LIST, TC_ALL, true)         \
+	X(PMATCH, "pmatch", OPS_LIST, TC_STR, false)                \
 	X(EXISTS, "exists", OPS_UNARY, TC_ALL, false)
 
 typedef enum ExprOp {
 #define OP_ENUM(id, text, syntax, types, rhs_field) OP_##id,
 	EXPR_OPS(OP_ENUM)
 #undef OP_ENUM
-	_OP_MAX,
+		_OP_MAX,
 	OP_INVALID = -1,
 } ExprOp;
 
@@ -85,10 +85,10 @@ static inline const char *op_name(ExprOp op)
 ExprOp op_from_string(const char *s, size_t n);
 
 /* Field transformers: tolower(f), toupper(f), b64(f), basename(f), len(f); val(f) is separate. */
-#define EXPR_XFORMS(X)        \
-	X(TOLOWER, "tolower") \
-	X(TOUPPER, "toupper") \
-	X(B64, "b64")         \
+#define EXPR_XFORMS(X)          \
+	X(TOLOWER, "tolower")   \
+	X(TOUPPER, "toupper")   \
+	X(B64, "b64")           \
 	X(BASENAME, "basename") \
 	X(LEN, "len")
 
@@ -96,7 +96,7 @@ typedef enum XformKind {
 #define XF_ENUM(id, text) XF_##id,
 	EXPR_XFORMS(XF_ENUM)
 #undef XF_ENUM
-	_XF_MAX,
+		_XF_MAX,
 	XF_INVALID = -1,
 } XformKind;
 

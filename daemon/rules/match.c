@@ -98,8 +98,9 @@ static int bracket(const char *p, const char *pend, unsigned char c, bool fold,
 				if (!class_known(p + 2, (size_t)(e - p - 2)))
 					return -2;
 				if (in_class(p + 2, (size_t)(e - p - 2), c) ||
-				    (fold && in_class(p + 2, (size_t)(e - p - 2),
-						      (unsigned char)(c >= 'a' && c <= 'z' ? c - 32 : c))))
+				    (fold &&
+				     in_class(p + 2, (size_t)(e - p - 2),
+					      (unsigned char)(c >= 'a' && c <= 'z' ? c - 32 : c))))
 					matched = true;
 				p = e + 2;
 				continue;
@@ -172,8 +173,8 @@ bool glob_match(const char *pat, size_t plen, const char *s, size_t slen, bool f
 				break;
 			case '\\':
 				if (pi + 1 < plen &&
-				    (fold ? lower((unsigned char)pat[pi + 1]) == lower(sc)
-					  : (unsigned char)pat[pi + 1] == sc)) {
+				    (fold ? lower((unsigned char)pat[pi + 1]) == lower(sc) :
+					    (unsigned char)pat[pi + 1] == sc)) {
 					pi += 2;
 					si++;
 					continue;
@@ -280,7 +281,8 @@ PathTrie *path_trie_free(PathTrie *t)
 }
 
 /* Next component of path at *pos: returns its start and length, false at the end. */
-static bool next_component(const char *path, size_t n, size_t *pos, const char **ret, size_t *ret_len)
+static bool next_component(const char *path, size_t n, size_t *pos, const char **ret,
+			   size_t *ret_len)
 {
 	size_t i = *pos, start;
 
@@ -411,8 +413,9 @@ static int child_direct(PathTrie *t, uint32_t parent, const char *c, size_t n, u
 	r = new_node(t, &child);
 	if (r < 0)
 		return r;
-	t->edges[slot] = (TrieEdge){ .hash = h, .parent = parent, .child = child, .off = off,
-				     .len = (uint32_t)n };
+	t->edges[slot] = (TrieEdge){
+		.hash = h, .parent = parent, .child = child, .off = off, .len = (uint32_t)n
+	};
 	t->nedges++;
 	*ret = child;
 	return 0;
@@ -446,8 +449,9 @@ static int child_glob(PathTrie *t, uint32_t parent, const char *c, size_t n, uin
 	r = new_node(t, &child);
 	if (r < 0)
 		return r;
-	t->globs[t->nglobs] = (TrieGlob){ .child = child, .next = t->nodes[parent].globs, .off = off,
-					  .len = (uint32_t)n };
+	t->globs[t->nglobs] = (TrieGlob){
+		.child = child, .next = t->nodes[parent].globs, .off = off, .len = (uint32_t)n
+	};
 	t->nodes[parent].globs = (uint32_t)++t->nglobs;
 	*ret = child;
 	return 0;
@@ -490,7 +494,8 @@ static bool match_from(const PathTrie *t, uint32_t node, const char *path, size_
 			return true;
 		if (!next_component(path, n, &pos, &c, &clen))
 			return false;
-		child = t->nedges ? edge_find(t, node, c, clen, edge_hash(node, c, clen), &slot) : 0;
+		child = t->nedges ? edge_find(t, node, c, clen, edge_hash(node, c, clen), &slot) :
+				    0;
 		if (!nd->globs) {
 			if (!child)
 				return false;

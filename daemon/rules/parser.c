@@ -205,8 +205,8 @@ static int parse_xform_rest(Parser *p, XformKind kind, size_t off, AstValue **re
 	if (r == 0) {
 		char buf[40];
 
-		return fail(p, p->lx.pos, "expected a field inside '%s(', found %s", xform_name(kind),
-			    excerpt(p, p->lx.pos, buf, sizeof(buf)));
+		return fail(p, p->lx.pos, "expected a field inside '%s(', found %s",
+			    xform_name(kind), excerpt(p, p->lx.pos, buf, sizeof(buf)));
 	}
 	lex_blank(&p->lx);
 	if (!lex_char(&p->lx, ')'))
@@ -309,10 +309,11 @@ static int parse_list_rest(Parser *p, size_t off, AstValue **ret)
 			lex_blank(&p->lx);
 			if (lex_char(&p->lx, ')'))
 				break;
+			if (lex_eof(&p->lx))
+				return fail(p, p->lx.pos, "unbalanced parenthesis: the list is "
+							  "never closed with ')'");
 			if (!lex_char(&p->lx, ','))
-				return fail(p, p->lx.pos, lex_eof(&p->lx)
-								  ? "unbalanced parenthesis: the list is never closed with ')'"
-								  : "expected ',' or ')' after a list item");
+				return fail(p, p->lx.pos, "expected ',' or ')' after a list item");
 			lex_blank(&p->lx);
 		}
 	}
@@ -380,8 +381,10 @@ static int parse_rhs(Parser *p, ExprOp op, size_t op_off, AstValue **ret)
 		}
 		n = lex_identifier(&p->lx);
 		if (!n)
-			return fail(p, off, "expected a list like (a, b) or a list name after '%s', found %s",
-				    oi->text, excerpt(p, off, buf, sizeof(buf)));
+			return fail(
+				p, off,
+				"expected a list like (a, b) or a list name after '%s', found %s",
+				oi->text, excerpt(p, off, buf, sizeof(buf)));
 		v = new_value(p, AV_LISTREF, off);
 		if (!v)
 			return -ENOMEM;
@@ -435,11 +438,12 @@ static int parse_check(Parser *p, AstValue *lhs, Ast **ret)
 
 		if (!name)
 			return -ENOMEM;
-		return fail(p, p->lx.pos == lhs_end ? lhs_end : op_off,
-			    "expected an operator after '%s' (one of = != < <= > >= contains icontains "
-			    "bcontains startswith bstartswith endswith glob iglob regex in intersects "
-			    "pmatch exists), found %s",
-			    name, excerpt(p, op_off, buf, sizeof(buf)));
+		return fail(
+			p, p->lx.pos == lhs_end ? lhs_end : op_off,
+			"expected an operator after '%s' (one of = != < <= > >= contains icontains "
+			"bcontains startswith bstartswith endswith glob iglob regex in intersects "
+			"pmatch exists), found %s",
+			name, excerpt(p, op_off, buf, sizeof(buf)));
 	}
 	if (op_info(op)->syntax != OPS_UNARY) {
 		r = parse_rhs(p, op, op_off, &rhs);
@@ -477,9 +481,9 @@ static int parse_primary(Parser *p, Ast **ret)
 		lex_blank(&p->lx);
 		if (!lex_char(&p->lx, ')')) {
 			if (lex_eof(&p->lx))
-				return fail(p, off, "unbalanced parenthesis: this '(' is never closed");
-			return fail(p, p->lx.pos,
-				    "expected 'and', 'or' or ')', found %s",
+				return fail(p, off,
+					    "unbalanced parenthesis: this '(' is never closed");
+			return fail(p, p->lx.pos, "expected 'and', 'or' or ')', found %s",
 				    excerpt(p, p->lx.pos, buf, sizeof(buf)));
 		}
 		p->depth--;
@@ -604,16 +608,18 @@ int ast_parse(Arena *arena, const AstSrc *src, const char *text, size_t len, Ast
 	lex_blank(&p.lx);
 	if (!lex_eof(&p.lx)) {
 		if (lex_peek(&p.lx) == ')')
-			return fail(&p, p.lx.pos, "unbalanced parenthesis: ')' without a matching '('");
-		return fail(&p, p.lx.pos, "unexpected %s: expected 'and', 'or' or the end of the condition",
+			return fail(&p, p.lx.pos,
+				    "unbalanced parenthesis: ')' without a matching '('");
+		return fail(&p, p.lx.pos,
+			    "unexpected %s: expected 'and', 'or' or the end of the condition",
 			    excerpt(&p, p.lx.pos, buf, sizeof(buf)));
 	}
 	*ret = root;
 	return 0;
 }
 
-int ast_parse_operand(Arena *arena, const AstSrc *src, const char *text, size_t len,
-		      AstValue **ret, size_t *ret_used, ParseError *err)
+int ast_parse_operand(Arena *arena, const AstSrc *src, const char *text, size_t len, AstValue **ret,
+		      size_t *ret_used, ParseError *err)
 {
 	Parser p = { .arena = arena, .src = src, .err = err };
 	char buf[40];
@@ -624,7 +630,8 @@ int ast_parse_operand(Arena *arena, const AstSrc *src, const char *text, size_t 
 	if (r < 0)
 		return r;
 	if (r == 0)
-		return fail(&p, 0, "expected a field name, found %s", excerpt(&p, 0, buf, sizeof(buf)));
+		return fail(&p, 0, "expected a field name, found %s",
+			    excerpt(&p, 0, buf, sizeof(buf)));
 	*ret_used = p.lx.pos;
 	return 0;
 }

@@ -43,22 +43,22 @@ typedef enum AstKind {
 	AST_NOT,
 	AST_CHECK,
 	AST_MACRO, /* a bare identifier: macro reference */
-	AST_BOOL,  /* a constant (only built by the compiler, never parsed) */
+	AST_BOOL, /* a constant (only built by the compiler, never parsed) */
 } AstKind;
 
 typedef enum AstValKind {
-	AV_FIELD,  /* name [arg] */
-	AV_XFORM,  /* transformer(operand) */
-	AV_VAL,    /* val(field): a field on the right side */
+	AV_FIELD, /* name [arg] */
+	AV_XFORM, /* transformer(operand) */
+	AV_VAL, /* val(field): a field on the right side */
 	AV_STRING, /* quoted, bare or number literal */
-	AV_LIST,   /* (a, b, ...) */
+	AV_LIST, /* (a, b, ...) */
 	AV_LISTREF, /* a list name after in/intersects/pmatch */
 } AstValKind;
 
 typedef struct AstStr {
 	const char *s; /* NUL-terminated, in the tree's arena */
 	size_t len;
-	size_t off;  /* position in the source */
+	size_t off; /* position in the source */
 	bool quoted; /* written with quotes: never a list name */
 	const AstSrc *src;
 } AstStr;
@@ -131,8 +131,8 @@ int ast_parse(Arena *arena, const AstSrc *src, const char *text, size_t len, Ast
  * start of text, stopping after it.  *ret_used is the number of bytes it
  * took.  Used for output formats ("%proc.name") and exception fields.
  */
-int ast_parse_operand(Arena *arena, const AstSrc *src, const char *text, size_t len,
-		      AstValue **ret, size_t *ret_used, ParseError *err);
+int ast_parse_operand(Arena *arena, const AstSrc *src, const char *text, size_t len, AstValue **ret,
+		      size_t *ret_used, ParseError *err);
 /*
  * Parse a list as it may appear in an exception value: "(a, b)" or a
  * single item.  Items keep their quoting rules.

@@ -146,7 +146,7 @@ typedef struct UserDb UserDb; /* uid/gid -> names; filled by the caller */
 typedef struct State {
 	U64Map *threads;    /* tid -> Proc* */
 	StrMap *containers; /* full id -> Container* */
-	UserDb *users;
+	UserDb *users;	    /* owned (freed with the State); NULL until filled */
 	size_t max_threads;
 	Proc *lru_head, *lru_tail; /* live threads, most recent first */
 	Proc *dead_head, *dead_tail; /* exited threads kept for ancestry, most recent first */
@@ -224,10 +224,11 @@ Proc *state_ancestor(State *s, const Proc *p, unsigned n);
  */
 int state_set_cgroups(State *s, Proc *p, const char *cgroups);
 /*
- * The container with this full id (or short id when the table was filled
- * with one), created with only id/runtime set when missing.  The returned
- * object is owned by the table; take a reference with container_ref() to
- * keep it.  runtime may be NULL ("unknown").
+ * The container with this full id (the table's key), created with only
+ * id/runtime set when missing; returns 1 when created.  *ret is a new
+ * reference: give it back with container_unref().  runtime may be NULL
+ * ("unknown").  When the table holds STATE_MAX_CONTAINERS the container is
+ * kept outside it (counted in container_overflow), never reported as host.
  */
 int state_get_or_add_container(State *s, const char *full_id, const char *runtime,
 			       Container **ret);
@@ -295,7 +296,7 @@ typedef struct ProcSnapshot {
 	uint32_t exe_flags;
 	uint64_t exe_ino;
 	uint32_t exe_dev;
-	uint64_t clone_ts, exec_ts;
+	uint64_t clone_ts, exec_ts; /* CLOCK_BOOTTIME ns, as event timestamps */
 	bool dead;
 } ProcSnapshot;
 

@@ -579,24 +579,34 @@ static int do_connect(Proc *p, const SkEvent *e, EvalCtx *ctx)
 
 static int do_accept(Proc *p, const SkEvent *e, EvalCtx *ctx)
 {
-	int64_t fd;
-	uint32_t flags = 0;
 	FdInfo *lst = fd_lookup(p, e, PN_listen_fd), *f;
+	bool have_lst = lst != NULL, have;
+	uint16_t lst_family = 0;
+	uint8_t lst_l4proto = 0;
+	FdType lst_type = FD_UNKNOWN;
+	uint32_t flags = 0;
+	int64_t fd;
 	SkTuple t;
-	bool have = param_tuple(e, &t);
 	int r;
 
 	if (!get_s64(e, PN_fd, &fd) || fd < 0)
 		return 0;
+	/* the new fd may replace the entry lst points to (a forged record) */
+	if (lst) {
+		lst_type = lst->type;
+		lst_family = lst->family;
+		lst_l4proto = lst->l4proto;
+	}
+	have = param_tuple(e, &t);
 	get_u32(e, PN_flags, &flags);
-	r = fd_new(p, fd, have ? sock_type_for_family(t.family) : lst ? lst->type : FD_UNKNOWN,
+	r = fd_new(p, fd, have ? sock_type_for_family(t.family) : lst_type,
 		   (flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0, NULL, &f);
 	if (r < 0 || !f)
 		return r;
 	ctx->fd = f;
-	if (lst) {
-		f->family = lst->family;
-		f->l4proto = lst->l4proto;
+	if (have_lst) {
+		f->family = lst_family;
+		f->l4proto = lst_l4proto;
 	}
 	if (!f->l4proto && (!have || t.family != SAKER_AF_UNIX))
 		f->l4proto = IPPROTO_TCP; /* accept() only works on stream sockets */

@@ -35,7 +35,8 @@ static void init(void)
 	trs_list(base, 5, "nets", "10.0.0.0/8", "::1/128", NULL);
 	trs_list(base, 7, "self", "self", NULL);
 	trs_list(base, 9, "empty", NULL);
-	trs_macro(base, 11, "open_write", "evt.type in (open, openat) and evt.is_open_write = true");
+	trs_macro(base, 11, "open_write",
+		  "evt.type in (open, openat) and evt.is_open_write = true");
 	trs_macro(base, 13, "shell", "proc.name in (nested) or proc.aname in (shell_binaries)");
 	trs_macro(base, 15, "loop", "not loop");
 	trs_macro(base, 17, "bad", "proc.name = (");
@@ -46,7 +47,10 @@ static void init(void)
 		      "fd.snet=10.1.2.3 fd.sport=22 evt.is_open_write=true user.uid=0 "
 		      "proc.env[HOME]=/root evt.flags=65:O_WRONLY|O_CREAT proc.args=aGVsbG8=",
 		      &type);
-	fake_set_bytes("evt.buffer", "\x7f" "ELF\0\1", 6);
+	fake_set_bytes("evt.buffer",
+		       "\x7f"
+		       "ELF\0\1",
+		       6);
 	ev = (SkEvent){ .type = (uint16_t)type, .info = event_info_get((unsigned)type) };
 	ctx.evt = &ev;
 }

@@ -204,7 +204,8 @@ void trs_exc_value(ExceptionDef *e, ...)
 			v->list_items[i] = xrealloc(NULL, ni, sizeof(ListItem));
 			for (k = 0; k < ni; k++) {
 				v->list_items[i][k].value = items[k];
-				v->list_items[i][k].pos = pos_at(v->pos.line, 13 + (unsigned)(i * 10 + k * 3));
+				v->list_items[i][k].pos =
+					pos_at(v->pos.line, 13 + (unsigned)(i * 10 + k * 3));
 			}
 			v->nlist_items[i] = ni;
 			free(items);

@@ -70,7 +70,7 @@ static const FieldDef defs[] = {
 	{ "fd.cip", FT_IPADDR, 0, "client ip", extract, NULL },
 	{ "fd.snet", FT_IPNET, 0, "server net", extract, NULL },
 	{ "fd.sport", FT_PORT, 0, "server port", extract, NULL },
-	{ "fd.types", FT_STRING, FF_MULTI, "fd types", extract, NULL },
+	{ "fd.types", FT_STRING, FF_MULTI | FF_LIST, "fd types", extract, NULL },
 	{ "container.id", FT_STRING, 0, "container id", extract, NULL },
 	{ "container.name", FT_STRING, 0, "container name", extract, NULL },
 	{ "container.image.repository", FT_STRING, 0, "image", extract, NULL },
@@ -78,7 +78,7 @@ static const FieldDef defs[] = {
 };
 
 static const FieldClass classes[] = {
-	{ "evt", "event" }, { "proc", "process" }, { "user", "user" },
+	{ "evt", "event" },	     { "proc", "process" },	   { "user", "user" },
 	{ "fd", "file descriptor" }, { "container", "container" }, { "k8s", "kubernetes" },
 };
 
@@ -174,8 +174,8 @@ int field_ref_init(FieldRef *ref, const FieldDef *def, const char *arg, size_t a
 		if (!ref->arg_key)
 			return -ENOMEM;
 	} else {
-		if (ret_msg && asprintf(ret_msg, "%s needs a number as index, like %s[1]", def->name,
-					def->name) < 0)
+		if (ret_msg && asprintf(ret_msg, "%s needs a number as index, like %s[1]",
+					def->name, def->name) < 0)
 			*ret_msg = NULL;
 		return -EINVAL;
 	}
@@ -270,7 +270,8 @@ static int extract(const FieldRef *ref, EvalCtx *ctx, FieldValues *out)
 	if (ref->has_arg && !ref->arg_key && (ref->def->flags & FF_MULTI)) {
 		Entry *all = find(ref->def->name, false);
 
-		if (all && all->set && ref->arg_index >= 1 && (size_t)ref->arg_index <= all->vals.n) {
+		if (all && all->set && ref->arg_index >= 1 &&
+		    (size_t)ref->arg_index <= all->vals.n) {
 			out->v[0] = all->vals.v[ref->arg_index - 1];
 			out->n = 1;
 		}
@@ -407,7 +408,8 @@ int fake_set(const char *key, const char *text)
 			const char *comma = memchr(p, ',', (size_t)(end - p));
 			const char *stop = comma ? comma : end;
 
-			if (parse_one(def->type, p, (size_t)(stop - p), &e->vals.v[e->vals.n++]) < 0)
+			if (parse_one(def->type, p, (size_t)(stop - p), &e->vals.v[e->vals.n++]) <
+			    0)
 				return -EINVAL;
 			p = stop + 1;
 		}

@@ -67,7 +67,8 @@ static RuleSet *sample_rules(void)
 	r = trs_rule(rs, 20, "Shell spawned", "evt.type = execve and proc.name in (shell_binaries)",
 		     "shell %proc.name by %proc.pname");
 	trs_tags(r, "shell", NULL);
-	r = trs_rule(rs, 30, "Any etc access", "evt.type in (open, openat, execve) and fd.name pmatch (/etc)",
+	r = trs_rule(rs, 30, "Any etc access",
+		     "evt.type in (open, openat, execve) and fd.name pmatch (/etc)",
 		     "access %fd.name");
 	r->priority = PRI_NOTICE;
 	trs_tags(r, "filesystem", NULL);
@@ -122,11 +123,14 @@ static void test_engine_dispatch(void **state)
 
 	assert_int_equal(engine_compile(rs, NULL, &d, &e), 0);
 	/* first match wins, in rule order */
-	assert_string_equal(matches(e, "evt.type=openat evt.is_open_write=true fd.name=/etc/passwd"),
+	assert_string_equal(matches(e,
+				    "evt.type=openat evt.is_open_write=true fd.name=/etc/passwd"),
 			    "Write below etc");
-	assert_string_equal(matches(e, "evt.type=openat evt.is_open_write=false fd.name=/etc/passwd"),
+	assert_string_equal(matches(e,
+				    "evt.type=openat evt.is_open_write=false fd.name=/etc/passwd"),
 			    "Any etc access");
-	assert_string_equal(matches(e, "evt.type=execve proc.name=bash fd.name=/etc/x"), "Shell spawned");
+	assert_string_equal(matches(e, "evt.type=execve proc.name=bash fd.name=/etc/x"),
+			    "Shell spawned");
 	assert_string_equal(matches(e, "evt.type=connect fd.sport=22"), "Debug rule");
 	assert_string_equal(matches(e, "evt.type=close"), "");
 	/* only the rules selecting the type ran: openat has 2 enabled rules, close none */
@@ -152,7 +156,8 @@ static void test_engine_all_matches(void **state)
 	engine_options_init(&o);
 	o.rule_matching = RULE_MATCHING_ALL;
 	assert_int_equal(engine_compile(rs, &o, &d, &e), 0);
-	assert_string_equal(matches(e, "evt.type=openat evt.is_open_write=true fd.name=/etc/passwd"),
+	assert_string_equal(matches(e,
+				    "evt.type=openat evt.is_open_write=true fd.name=/etc/passwd"),
 			    "Write below etc Any etc access");
 	assert_string_equal(matches(e, "evt.type=execve proc.name=bash fd.name=/etc/x"),
 			    "Shell spawned Any etc access");
@@ -196,7 +201,8 @@ static void test_engine_options(void **state)
 	o.n_disabled_tags = 1;
 	assert_int_equal(engine_compile(rs, &o, &d, &e), 0);
 	assert_int_equal(engine_enabled_count(e), 2);
-	assert_string_equal(matches(e, "evt.type=openat evt.is_open_write=true fd.name=/etc/x"), "");
+	assert_string_equal(matches(e, "evt.type=openat evt.is_open_write=true fd.name=/etc/x"),
+			    "");
 	engine_free(e);
 	/* -t tag: only these */
 	engine_options_init(&o);
@@ -329,17 +335,20 @@ static void test_engine_render(void **state)
 
 /* ---- micro benchmark ---- */
 
-static const char *const tools[] = { "nc",     "ncat",	"nmap",	 "tcpdump", "socat", "strace",
-				     "gdb",    "wget",	"curl",	 "base64",  "xxd",   "insmod",
-				     "rmmod",  "modprobe", "chattr", "setcap", "iptables", "crontab",
-				     "at",     "useradd", "nsenter", "unshare", "kubectl", "docker",
-				     "ssh-keygen", "passwd" };
-static const char *const patterns[] = { "-e /bin/sh", "/dev/tcp/", "| sh",	 "base64 -d",
-					 "chmod +s",   "nohup",     "LD_PRELOAD", "/proc/self",
-					 "--privileged", "mkfifo" };
-static const char *const dirs[] = { "/etc",	    "/usr/bin", "/bin",	   "/sbin",
-				    "/boot",	    "/lib",	"/root",   "/usr/sbin",
-				    "/var/lib/rpm", "/usr/lib/systemd", "/etc/cron.d", "/var/spool/cron" };
+static const char *const tools[] = { "nc",	"ncat",	    "nmap",    "tcpdump",  "socat",
+				     "strace",	"gdb",	    "wget",    "curl",	   "base64",
+				     "xxd",	"insmod",   "rmmod",   "modprobe", "chattr",
+				     "setcap",	"iptables", "crontab", "at",	   "useradd",
+				     "nsenter", "unshare",  "kubectl", "docker",   "ssh-keygen",
+				     "passwd" };
+static const char *const patterns[] = { "-e /bin/sh",	"/dev/tcp/", "| sh",	   "base64 -d",
+					"chmod +s",	"nohup",     "LD_PRELOAD", "/proc/self",
+					"--privileged", "mkfifo" };
+static const char *const dirs[] = {
+	"/etc",	       "/usr/bin",	 "/bin",      "/sbin",	      "/boot",
+	"/lib",	       "/root",		 "/usr/sbin", "/var/lib/rpm", "/usr/lib/systemd",
+	"/etc/cron.d", "/var/spool/cron"
+};
 
 static RuleSet *bench_rules(void)
 {
@@ -354,11 +363,14 @@ static RuleSet *bench_rules(void)
 		 "/etc/security/pwquality.conf", NULL);
 	trs_list(rs, 7, "log_dirs", "/var/log", "/var/lib/journal", NULL);
 	trs_list(rs, 9, "private_nets", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", NULL);
-	trs_macro(rs, 20, "open_write", "evt.type in (open, openat, openat2) and evt.is_open_write = true");
-	trs_macro(rs, 22, "open_read", "evt.type in (open, openat, openat2) and evt.is_open_write = false");
+	trs_macro(rs, 20, "open_write",
+		  "evt.type in (open, openat, openat2) and evt.is_open_write = true");
+	trs_macro(rs, 22, "open_read",
+		  "evt.type in (open, openat, openat2) and evt.is_open_write = false");
 	trs_macro(rs, 24, "spawned_process", "evt.type in (execve, execveat) and evt.dir = <");
 	trs_macro(rs, 26, "container", "container.id != host");
-	trs_macro(rs, 28, "trusted_writer", "proc.name in (package_mgmt) or proc.pname in (package_mgmt)");
+	trs_macro(rs, 28, "trusted_writer",
+		  "proc.name in (package_mgmt) or proc.pname in (package_mgmt)");
 	for (i = 0; i < ELEMENTSOF(dirs); i++) {
 		snprintf(name, sizeof(name), "Write below %s", dirs[i]);
 		snprintf(cond, sizeof(cond),
@@ -367,7 +379,8 @@ static RuleSet *bench_rules(void)
 	}
 	for (i = 0; i < ELEMENTSOF(tools); i++) {
 		snprintf(name, sizeof(name), "Run %s", tools[i]);
-		snprintf(cond, sizeof(cond), "spawned_process and proc.name = %s and not proc.pname in (package_mgmt)",
+		snprintf(cond, sizeof(cond),
+			 "spawned_process and proc.name = %s and not proc.pname in (package_mgmt)",
 			 tools[i]);
 		trs_rule(rs, 300 + (unsigned)i * 10, name, cond, "%proc.cmdline");
 	}
@@ -377,29 +390,41 @@ static RuleSet *bench_rules(void)
 			 patterns[i]);
 		trs_rule(rs, 600 + (unsigned)i * 10, name, cond, "%proc.cmdline");
 	}
-	trs_rule(rs, 800, "Read sensitive file", "open_read and fd.name in (sensitive_files) and not proc.name in (sshd, sudo, su, login)",
-		 "%fd.name");
-	trs_rule(rs, 810, "Shell in container", "spawned_process and container and proc.name in (shell_binaries)",
+	trs_rule(
+		rs, 800, "Read sensitive file",
+		"open_read and fd.name in (sensitive_files) and not proc.name in (sshd, sudo, su, login)",
+		"%fd.name");
+	trs_rule(rs, 810, "Shell in container",
+		 "spawned_process and container and proc.name in (shell_binaries)",
 		 "%proc.name %container.id");
-	trs_rule(rs, 820, "Clear logs", "evt.type in (unlink, unlinkat, truncate) and fd.name pmatch (log_dirs)",
+	trs_rule(rs, 820, "Clear logs",
+		 "evt.type in (unlink, unlinkat, truncate) and fd.name pmatch (log_dirs)",
 		 "%fd.name");
-	trs_rule(rs, 830, "Outbound to public", "evt.type = connect and not fd.snet in (private_nets) and fd.sport in (4444, 1337, 31337)",
-		 "%fd.sip");
+	trs_rule(
+		rs, 830, "Outbound to public",
+		"evt.type = connect and not fd.snet in (private_nets) and fd.sport in (4444, 1337, 31337)",
+		"%fd.sip");
 	trs_rule(rs, 840, "Ptrace attach", "evt.type = ptrace and proc.name != gdb", "%proc.name");
 	trs_rule(rs, 850, "Mount in container", "evt.type = mount and container", "%proc.name");
 	trs_rule(rs, 860, "Kernel module", "evt.type in (init_module, finit_module)", "%proc.name");
-	trs_rule(rs, 870, "Setuid shell", "evt.type in (setuid, setresuid) and proc.name in (shell_binaries) and user.uid = 0",
-		 "%proc.name");
-	trs_rule(rs, 880, "Tmp exec", "spawned_process and proc.exepath glob '/tmp/*'", "%proc.exepath");
-	trs_rule(rs, 890, "Hidden file", "open_write and fd.name contains /. and not fd.name endswith .lock",
-		 "%fd.name");
-	trs_rule(rs, 900, "Memfd exec", "spawned_process and proc.exepath startswith memfd:", "%proc.exepath");
-	r = trs_rule(rs, 910, "Shell history", "open_write and fd.filename in (.bash_history, .zsh_history)",
-		     "%fd.name");
+	trs_rule(
+		rs, 870, "Setuid shell",
+		"evt.type in (setuid, setresuid) and proc.name in (shell_binaries) and user.uid = 0",
+		"%proc.name");
+	trs_rule(rs, 880, "Tmp exec", "spawned_process and proc.exepath glob '/tmp/*'",
+		 "%proc.exepath");
+	trs_rule(rs, 890, "Hidden file",
+		 "open_write and fd.name contains /. and not fd.name endswith .lock", "%fd.name");
+	trs_rule(rs, 900, "Memfd exec",
+		 "spawned_process and proc.exepath startswith memfd:", "%proc.exepath");
+	r = trs_rule(rs, 910, "Shell history",
+		     "open_write and fd.filename in (.bash_history, .zsh_history)", "%fd.name");
 	(void)r;
-	trs_rule(rs, 920, "Ssh keys", "open_read and fd.name pmatch (/root/.ssh, /home/*/.ssh) and not proc.name = sshd",
+	trs_rule(rs, 920, "Ssh keys",
+		 "open_read and fd.name pmatch (/root/.ssh, /home/*/.ssh) and not proc.name = sshd",
 		 "%fd.name");
-	trs_rule(rs, 930, "Regex cmdline", "spawned_process and proc.cmdline regex '.*(curl|wget) .*[|] *(ba)?sh.*'",
+	trs_rule(rs, 930, "Regex cmdline",
+		 "spawned_process and proc.cmdline regex '.*(curl|wget) .*[|] *(ba)?sh.*'",
 		 "%proc.cmdline");
 	return rs;
 }
@@ -419,20 +444,29 @@ static FieldValue sv(const char *s)
 
 static void test_engine_bench(void **state)
 {
-	static const char *const names[] = { "cat", "python3", "nginx", "java", "bash", "sshd",
-					     "systemd", "node", "postgres", "containerd" };
-	static const char *const files[] = { "/proc/self/status", "/usr/lib/x86_64-linux-gnu/libc.so.6",
-					     "/var/log/nginx/access.log", "/etc/ld.so.cache",
-					     "/home/app/.cache/pip/x", "/tmp/tmpabc123", "/etc/passwd",
-					     "/usr/share/zoneinfo/UTC", "/srv/data/table.db", "/dev/null" };
+	static const char *const names[] = { "cat",  "python3", "nginx", "java",     "bash",
+					     "sshd", "systemd", "node",	 "postgres", "containerd" };
+	static const char *const files[] = { "/proc/self/status",
+					     "/usr/lib/x86_64-linux-gnu/libc.so.6",
+					     "/var/log/nginx/access.log",
+					     "/etc/ld.so.cache",
+					     "/home/app/.cache/pip/x",
+					     "/tmp/tmpabc123",
+					     "/etc/passwd",
+					     "/usr/share/zoneinfo/UTC",
+					     "/srv/data/table.db",
+					     "/dev/null" };
 	static const char *const cmds[] = { "python3 manage.py runserver 0.0.0.0:8000",
-					    "nginx -g daemon off;", "java -Xmx2g -jar app.jar",
+					    "nginx -g daemon off;",
+					    "java -Xmx2g -jar app.jar",
 					    "bash -c /usr/local/bin/healthcheck.sh",
-					    "postgres: writer process", "node /srv/app/index.js" };
+					    "postgres: writer process",
+					    "node /srv/app/index.js" };
 	static BenchEvent evs[256];
-	static const char *const keys[BENCH_FIELDS] = { "proc.name",	"proc.pname",  "proc.cmdline",
-							 "fd.name",	"fd.filename", "proc.exepath",
-							 "container.id", "evt.is_open_write" };
+	static const char *const keys[BENCH_FIELDS] = { "proc.name",	"proc.pname",
+							"proc.cmdline", "fd.name",
+							"fd.filename",	"proc.exepath",
+							"container.id", "evt.is_open_write" };
 	RuleSet *rs = bench_rules();
 	FakeField *ff[BENCH_FIELDS];
 	Diags d = { 0 };
@@ -449,10 +483,11 @@ static void test_engine_bench(void **state)
 		ff[k] = fake_field(keys[k]);
 	/* Events prepared up front so the loop measures the engine, not the test. */
 	for (i = 0; i < ELEMENTSOF(evs); i++) {
-		static const uint16_t types[] = { SAKER_EVT_OPENAT, SAKER_EVT_OPENAT, SAKER_EVT_EXECVE,
-						  SAKER_EVT_CONNECT, SAKER_EVT_READ,   SAKER_EVT_CLOSE,
-						  SAKER_EVT_WRITE,   SAKER_EVT_MMAP,   SAKER_EVT_OPENAT,
-						  SAKER_EVT_UNLINKAT };
+		static const uint16_t types[] = { SAKER_EVT_OPENAT, SAKER_EVT_OPENAT,
+						  SAKER_EVT_EXECVE, SAKER_EVT_CONNECT,
+						  SAKER_EVT_READ,   SAKER_EVT_CLOSE,
+						  SAKER_EVT_WRITE,  SAKER_EVT_MMAP,
+						  SAKER_EVT_OPENAT, SAKER_EVT_UNLINKAT };
 		unsigned x = (unsigned)(i * 2654435761u >> 7);
 		const char *fd = files[(x >> 12) % ELEMENTSOF(files)];
 		const uint64_t *bm = engine_event_bitmap(e);

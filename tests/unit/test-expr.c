@@ -225,14 +225,24 @@ static void test_lexer_ops(void **state)
 		ExprOp op;
 		size_t len;
 	} cases[] = {
-		{ "=x", OP_EQ, 1 },	    { "==x", OP_EQ, 2 },	{ "!=x", OP_NE, 2 },
-		{ "<=1", OP_LE, 2 },	    { "<1", OP_LT, 1 },		{ ">=1", OP_GE, 2 },
-		{ ">1", OP_GT, 1 },	    { "contains x", OP_CONTAINS, 8 },
-		{ "in(a)", OP_IN, 2 },	    { "intersects (a)", OP_INTERSECTS, 10 },
-		{ "pmatch (a)", OP_PMATCH, 6 }, { "bstartswith 00", OP_BSTARTSWITH, 11 },
-		{ "exists", OP_EXISTS, 6 },   { "regex x", OP_REGEX, 5 },
-		{ "iglob x", OP_IGLOB, 5 },   { "!x", OP_INVALID, 0 },
-		{ "inx", OP_INVALID, 0 },     { "contain x", OP_INVALID, 0 },
+		{ "=x", OP_EQ, 1 },
+		{ "==x", OP_EQ, 2 },
+		{ "!=x", OP_NE, 2 },
+		{ "<=1", OP_LE, 2 },
+		{ "<1", OP_LT, 1 },
+		{ ">=1", OP_GE, 2 },
+		{ ">1", OP_GT, 1 },
+		{ "contains x", OP_CONTAINS, 8 },
+		{ "in(a)", OP_IN, 2 },
+		{ "intersects (a)", OP_INTERSECTS, 10 },
+		{ "pmatch (a)", OP_PMATCH, 6 },
+		{ "bstartswith 00", OP_BSTARTSWITH, 11 },
+		{ "exists", OP_EXISTS, 6 },
+		{ "regex x", OP_REGEX, 5 },
+		{ "iglob x", OP_IGLOB, 5 },
+		{ "!x", OP_INVALID, 0 },
+		{ "inx", OP_INVALID, 0 },
+		{ "contain x", OP_INVALID, 0 },
 	};
 	size_t i;
 
@@ -455,7 +465,8 @@ static void test_parser_checks(void **state)
 	check_parse("proc.name in val(proc.aname)", "(in proc.name val(proc.aname))");
 	check_parse("fd.name glob '/tmp/*.[ch]'", "(glob fd.name \"/tmp/*.[ch]\")");
 	check_parse("evt.dir=<", "(= evt.dir <)");
-	check_parse("proc.cmdline contains \"-c \\\"x\\\"\"", "(contains proc.cmdline \"-c \"x\"\")");
+	check_parse("proc.cmdline contains \"-c \\\"x\\\"\"",
+		    "(contains proc.cmdline \"-c \"x\"\")");
 }
 
 static void test_parser_errors(void **state)
@@ -545,12 +556,14 @@ static void test_parser_operand(void **state)
 	size_t used;
 	char *t;
 
-	assert_int_equal(ast_parse_operand(&arena, &src, "proc.aname[2] rest", 18, &v, &used, &pe), 0);
+	assert_int_equal(ast_parse_operand(&arena, &src, "proc.aname[2] rest", 18, &v, &used, &pe),
+			 0);
 	assert_int_equal(used, 13);
 	t = ast_operand_text(v);
 	assert_string_equal(t, "proc.aname[2]");
 	free(t);
-	assert_int_equal(ast_parse_operand(&arena, &src, "tolower(fd.name))", 17, &v, &used, &pe), 0);
+	assert_int_equal(ast_parse_operand(&arena, &src, "tolower(fd.name))", 17, &v, &used, &pe),
+			 0);
 	assert_int_equal(used, 16);
 	t = ast_operand_text(v);
 	assert_string_equal(t, "tolower(fd.name)");
@@ -615,7 +628,10 @@ static void test_literals(void **state)
 	assert_false(ip_in_net(&ip, &net));
 	assert_int_equal(literal_unhex("7f454c46", 8, &bytes, &n), 0);
 	assert_int_equal(n, 4);
-	assert_memory_equal(bytes, "\x7f" "ELF", 4);
+	assert_memory_equal(bytes,
+			    "\x7f"
+			    "ELF",
+			    4);
 	free(bytes);
 	assert_int_equal(literal_unhex("7f 45", 5, &bytes, &n), 0);
 	assert_int_equal(n, 2);
@@ -726,10 +742,12 @@ static void test_pmatch_trie(void **state)
 
 static void test_compile_errors(void **state)
 {
-	check_error("proc.nme = bash", "unknown field 'proc.nme' (did you mean 'proc.name'?)", 1, 1);
+	check_error("proc.nme = bash", "unknown field 'proc.nme' (did you mean 'proc.name'?)", 1,
+		    1);
 	check_error("foo.bar = x", "unknown field 'foo.bar'", 1, 1);
 	check_error("evt.rawres contains x",
-		    "operator 'contains' is not supported by field 'evt.rawres' of type int64", 1, 12);
+		    "operator 'contains' is not supported by field 'evt.rawres' of type int64", 1,
+		    12);
 	check_error("proc.name bcontains 41", "operator 'bcontains' is not supported", 1, 11);
 	check_error("fd.sip startswith 10", "operator 'startswith' is not supported", 1, 8);
 	check_error("evt.is_open_write > true", "expected a number", 1, 21);
@@ -746,28 +764,29 @@ static void test_compile_errors(void **state)
 	check_error("proc.name pmatch val(fd.name)", "does not accept a field", 1, 18);
 	check_error("proc.pid = val(proc.name)", "incompatible type string", 1, 12);
 	check_error("fd.snet = val(fd.sip)", "cannot be compared with a field", 1, 11);
-	check_error("tolower(proc.pid) = 1", "transformer 'tolower' cannot be applied to 'proc.pid'", 1, 1);
+	check_error("tolower(proc.pid) = 1",
+		    "transformer 'tolower' cannot be applied to 'proc.pid'", 1, 1);
 	check_error("len(proc.pid) = 1", "transformer 'len' cannot be applied", 1, 1);
 	check_error("proc.name[2] = x", "field 'proc.name' does not take an argument", 1, 1);
 	check_error("evt.arg = x", "field 'evt.arg' needs an argument", 1, 1);
 	check_error("proc.aname[x] = y", "needs a number as index", 1, 1);
 	check_error("evt.arg.flags[0] = x", "has two arguments", 1, 1);
 	check_error("undefined_macro", "undefined macro 'undefined_macro'", 1, 1);
-	check_error("proc.name = x and shell_binaries", "'shell_binaries' is a list, not a macro", 1,
-		    19);
+	check_error("proc.name = x and shell_binaries", "'shell_binaries' is a list, not a macro",
+		    1, 19);
 	check_error("evt.type = nosuchcall", "unknown event type 'nosuchcall'", 1, 12);
 	check_error("evt.type in (open, nosuchcall)", "unknown event type 'nosuchcall'", 1, 20);
 	check_error("evt.dir = x", "invalid event direction 'x'", 1, 11);
 	check_error("proc.name in (cycle_a)", "contains itself", 0, 0);
-	check_error("proc.name = x and not (fd.name = y or fd.nam = z)", "unknown field 'fd.nam'", 1,
-		    39);
+	check_error("proc.name = x and not (fd.name = y or fd.nam = z)", "unknown field 'fd.nam'",
+		    1, 39);
 }
 
 /* A condition written over several YAML lines: one anchor per line, as the loader makes. */
 static void test_error_positions(void **state)
 {
 	static const char *const lines[] = { "proc.name = bash and\n", "  (fd.name = x or\n",
-					      "   fd.nmae = y)" };
+					     "   fd.nmae = y)" };
 	SrcText t = { 0 };
 	const Diag *d;
 	Expr *e;
@@ -926,7 +945,8 @@ static void test_evttypes(void **state)
 			char buf[128], *tok, *save = NULL;
 
 			snprintf(buf, sizeof(buf), "%s", cases[i].types);
-			for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			for (tok = strtok_r(buf, " ", &save); tok;
+			     tok = strtok_r(NULL, " ", &save)) {
 				int t = event_type_from_name(tok);
 
 				assert_true(t >= 0);
@@ -1043,7 +1063,20 @@ static void test_multi_values(void **state)
 	assert_no_match("proc.aname[7] exists", "proc.aname=[sh,bash,sshd]");
 	assert_match("proc.aname != sh", "proc.aname=[sh,bash]"); /* bash != sh */
 	assert_match("proc.aname startswith ss", "proc.aname=[sh,bash,sshd]");
+	/* a list field (FF_LIST): "in" needs every value in the list, "intersects" one */
 	assert_match("fd.types intersects (ipv4, file)", "fd.types=[pipe,file]");
+	assert_no_match("fd.types intersects (ipv4, ipv6)", "fd.types=[pipe,file]");
+	assert_match("fd.types in (file, pipe, unix)", "fd.types=[pipe,file]");
+	assert_no_match("fd.types in (file, pipe)", "fd.types=[pipe,file,ipv4]");
+	assert_no_match("fd.types in (file, pipe)", "");
+	assert_match("fd.types exists", "fd.types=[pipe]");
+	assert_match("len(fd.types) = 3", "fd.types=[pipe,file,ipv4]");
+	assert_match("toupper(fd.types) in (FILE, PIPE)", "fd.types=[pipe,file]");
+	assert_no_match("toupper(fd.types) in (FILE)", "fd.types=[pipe,file]");
+	assert_match("proc.name in val(fd.types)", "proc.name=pipe fd.types=[pipe,file]");
+	check_error("fd.types = file", "operator '=' is not supported by 'fd.types', a list of values",
+		    1, 10);
+	check_error("fd.types contains x", "a list of values", 1, 10);
 	assert_match("proc.env[HOME] = /root", "proc.env[HOME]=/root");
 	assert_match("proc.env = /root", "proc.env=[PATH=/bin,/root]");
 }
@@ -1089,15 +1122,15 @@ static void test_exceptions(void **state)
 	assert_int_equal(expr_compiler_new(r2, p2, &d, &c2), 0);
 	assert_int_equal(expr_compile_rule(c2, &r2->rules[0], &e), 0);
 	fake_reset();
-#define EX(event, want)                                                                \
-	do {                                                                           \
-		int type = SAKER_EVT_OPENAT;                                           \
-		fake_reset();                                                          \
-		assert_int_equal(fake_set_line(event, &type), 0);                      \
-		eval_reset(&ctx);                                                      \
-		expr_pool_begin_event(p2);                                             \
-		if (expr_eval(e, p2, &ctx) != (want))                                  \
-			fail_msg("exceptions: '%s' expected %d", event, want);        \
+#define EX(event, want)                                                        \
+	do {                                                                   \
+		int type = SAKER_EVT_OPENAT;                                   \
+		fake_reset();                                                  \
+		assert_int_equal(fake_set_line(event, &type), 0);              \
+		eval_reset(&ctx);                                              \
+		expr_pool_begin_event(p2);                                     \
+		if (expr_eval(e, p2, &ctx) != (want))                          \
+			fail_msg("exceptions: '%s' expected %d", event, want); \
 	} while (0)
 	EX("fd.name=/etc/passwd proc.name=cat", true);
 	EX("fd.name=/etc/vim/vimrc proc.name=vi", false);
@@ -1152,12 +1185,13 @@ static void test_exception_errors(void **state)
 {
 	check_exception_error("proc.nmae", "=", true, "x", "unknown field 'proc.nmae'", 21, 16);
 	check_exception_error("proc.name", "like", true, "x",
-			      "exception 'ex': 'like' is not a supported comparison operator", 22, 15);
+			      "exception 'ex': 'like' is not a supported comparison operator", 22,
+			      15);
 	check_exception_error("proc.name", "=", false, "x",
-			      "with a single field the comparison must be in, intersects or pmatch", 20,
-			      7);
-	check_exception_error("proc.name", "exists", true, "x", "comparison 'exists' takes no value",
-			      22, 15);
+			      "with a single field the comparison must be in, intersects or pmatch",
+			      20, 7);
+	check_exception_error("proc.name", "exists", true, "x",
+			      "comparison 'exists' takes no value", 22, 15);
 	check_exception_error("proc.pid", "=", true, "abc", "'abc' is not a number", 23, 12);
 	check_exception_error("proc.name", "=", true, "[a,b]", "a list of values needs", 23, 12);
 	check_exception_error("proc.name bad", "=", true, "x", "invalid field", 0, 0);
@@ -1372,7 +1406,8 @@ static void test_triplets(void **state)
 					total++;
 					failures += run_triplet(de->d_name, &t);
 				} else if (field) {
-					print_error("%s:%u: incomplete triplet\n", de->d_name, lineno);
+					print_error("%s:%u: incomplete triplet\n", de->d_name,
+						    lineno);
 					failures++;
 				}
 				memset(&t, 0, sizeof(t));

@@ -120,7 +120,8 @@ static void test_value_rendering(void **state)
 	static const unsigned char bytes[] = { 'E', 'L', 'F', 0, 1, 0x7f, 'x' };
 	Format *f;
 
-	check("%proc.pid %user.uid %fd.sport", "proc.pid=-3 user.uid=1000 fd.sport=443", "-3 1000 443");
+	check("%proc.pid %user.uid %fd.sport", "proc.pid=-3 user.uid=1000 fd.sport=443",
+	      "-3 1000 443");
 	check("%fd.sip %fd.cip", "fd.sip=10.1.2.3 fd.cip=2001:db8::1", "10.1.2.3 2001:db8::1");
 	check("%fd.snet", "fd.snet=192.168.0.1", "192.168.0.1");
 	check("%evt.is_open_write", "evt.is_open_write=true", "true");
@@ -145,8 +146,9 @@ static void test_value_rendering(void **state)
 
 static void test_output_fields(void **state)
 {
-	Format *f = compile_fmt("%proc.name %fd.name %proc.name %tolower(user.name) %(proc.aname[2]) "
-			       "%evt.arg.flags %container.info");
+	Format *f =
+		compile_fmt("%proc.name %fd.name %proc.name %tolower(user.name) %(proc.aname[2]) "
+			    "%evt.arg.flags %container.info");
 	StrBuf values = { 0 };
 	FormatField fields[8];
 	const char *text;
@@ -188,8 +190,8 @@ static void check_fmt_error(const char *text, const char *msg, unsigned line, un
 		fail_msg("'%s': no error '%s' in:\n%s", text, msg, diags_text(&diags));
 	assert_string_equal(d->item, "rule 'fmt'");
 	if (d->pos.line != line || d->pos.col != col)
-		fail_msg("'%s': '%s' at %u:%u, expected %u:%u", text, d->msg, d->pos.line, d->pos.col,
-			 line, col);
+		fail_msg("'%s': '%s' at %u:%u, expected %u:%u", text, d->msg, d->pos.line,
+			 d->pos.col, line, col);
 }
 
 static void test_errors(void **state)

@@ -858,6 +858,12 @@ static void test_server_sockets(void **state)
 	assert_true(f->flags & O_CLOEXEC);
 	assert_string_equal(f->name, "192.168.1.9:51000->192.168.1.2:8080");
 	assert_int_equal(f->sport, 51000); /* the client */
+	/* a forged accept returning the listening fd itself replaces it safely */
+	run(t, "{\"type\":\"accept\",\"tid\":100,\"args\":{\"fd\":3,\"listen_fd\":3}}");
+	f = fd_of(t, 100, 3);
+	assert_true(f->is_server);
+	assert_int_equal(f->type, FD_IPV4_SOCK);
+	assert_int_equal(f->l4proto, 6);
 	/* UDP: sendto on an unknown fd is taken for a UDP socket, as Falco does */
 	run(t, "{\"type\":\"sendto\",\"tid\":100,\"args\":{\"res\":12,\"fd\":9,\"size\":12,"
 	       "\"addr\":\"8.8.8.8:53\"}}");
