@@ -83,48 +83,6 @@ log "guest run $(since "$t") s"
 
 res=$out/guest/results.txt
 [ -s "$res" ] || { echo "FAIL: no results"; exit 1; }
-# Columns: per workload, ns/op with no module, then each phase as a ratio to it (mean
-# over repetitions), events/s and drop % where a consumer ran.
-awk -v kver="$KVER" '
-function fmt_n(n) { return n >= 1000000 ? sprintf("%gM", n / 1000000) : n >= 1000 ? sprintf("%gk", n / 1000) : n }
-{
-	ph = $1; w = $3; n[w] = $4; ns[ph, w] += $5; tot[ph, w] += $6; cnt[ph, w]++
-	for (i = 7; i <= NF; i++) {
-		split($i, kv, "=")
-		if (kv[1] == "events" || kv[1] == "drops") x[ph, w, kv[1]] += kv[2]
-	}
-	seen[ph] = 1
-}
-END {
-	np = split("none loaded filtered drained ref-idle ref", phases, " ")
-	nw = split("getppid openclose forkexec", wls, " ")
-	printf "driver overhead on %s, icount (1 virtual ns = 1 instruction), ratio to no module:\n", kver
-	printf "%-18s %12s", "workload", "none ns/op"
-	for (p = 2; p <= np; p++) if (phases[p] in seen) printf " %9s", phases[p]
-	printf "\n"
-	for (j = 1; j <= nw; j++) {
-		w = wls[j]
-		if (!cnt["none", w]) continue
-		base = ns["none", w] / cnt["none", w]
-		printf "%-18s %12.1f", w " x" fmt_n(n[w]), base
-		for (p = 2; p <= np; p++) {
-			ph = phases[p]
-			if (!(ph in seen)) continue
-			if (cnt[ph, w]) printf " %8.2fx", ns[ph, w] / cnt[ph, w] / base
-			else printf " %9s", "-"
-		}
-		printf "\n"
-	}
-	for (p = 1; p <= np; p++) {
-		ph = phases[p]
-		for (j = 1; j <= nw; j++) {
-			w = wls[j]
-			if (!cnt[ph, w] || !((ph, w, "events") in x)) continue
-			ev = x[ph, w, "events"]; dr = x[ph, w, "drops"]
-			printf "%-9s %-10s events %10d  %10.0f events/s  drops %5.1f %%\n", ph, w, ev,
-				ev / (tot[ph, w] / 1e9), ev + dr ? 100 * dr / (ev + dr) : 0
-		}
-	}
-}' "$res" | tee "$out/report.txt"
+awk -v kver="$KVER" -f "$HERE/report.awk" "$res" | tee "$out/report.txt"
 log "results in $out; $(since "$T0") s in all"
 exit $failed

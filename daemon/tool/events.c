@@ -26,8 +26,8 @@ int feed_event(EventFeed *f, FixtureReader *r, const FixtureEvent *fe)
 	if (k < 0) {
 		char msg[600];
 
-		snprintf(msg, sizeof(msg), "%s: cannot apply context: %s",
-			 fixture_reader_error(r) ? fixture_reader_error(r) : "event", strerror(-k));
+		snprintf(msg, sizeof(msg), "line %u: cannot apply the context: %s", fe->line,
+			 strerror(-k));
 		bad_line(f, msg);
 		return k;
 	}
