@@ -37,7 +37,7 @@ else
 fi
 suite=$HOST_SUITE
 T0=$(date +%s.%N)
-out=$SAKER_LAB/bench/$(date +%Y%m%d-%H%M%S)
+out=$SAKER_LAB/bench/$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$out/ship"
 failed=0
 fail() {

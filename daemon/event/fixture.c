@@ -782,9 +782,12 @@ static int encode_event(FixtureReader *r, FixtureEvent *fe, JObj *root, int64_t 
 	h.type = (uint16_t)type;
 
 	if ((v = fx_get(root, "ts"))) {
-		rc = fx_time(r, v, "ts", &h.ts);
+		uint64_t ts;
+
+		rc = fx_time(r, v, "ts", &ts);
 		if (rc < 0)
 			return rc;
+		h.ts = ts;
 	} else {
 		h.ts = r->last_ts + 1000; /* 1 us after the previous event */
 	}

@@ -393,6 +393,12 @@ static int compile_regex(ExprCompiler *c, ExprCmp *x, const AstStr *v)
 	char msg[128];
 	int r;
 
+	const char *why;
+
+	/* Bound its size first: regcomp() itself has no limits. */
+	if (regex_check(v->s, v->len, &why) < 0)
+		return cc_fail(c, ERR_OTHER, v->src, v->off, "invalid regular expression '%s': %s",
+			       v->s, why);
 	/* Check the pattern as written, then anchor it: Falco matches the whole value. */
 	r = regcomp(&probe, v->s, REG_EXTENDED | REG_NOSUB);
 	if (r != 0) {

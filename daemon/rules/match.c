@@ -221,6 +221,139 @@ bool icase_contains(const char *s, size_t slen, const char *lower_needle, size_t
 	return false;
 }
 
+/* ---- regex operand limits ---- */
+
+static size_t sat_add(size_t a, size_t b)
+{
+	return a + b < a || a + b > REGEX_MAX_NODES ? REGEX_MAX_NODES + 1 : a + b;
+}
+
+static size_t sat_mul(size_t a, size_t b)
+{
+	return b && a > (REGEX_MAX_NODES + 1) / b ? REGEX_MAX_NODES + 1 :
+						    MIN(a * b, REGEX_MAX_NODES + 1);
+}
+
+/* End of the bracket expression starting at p[i] == '[', or n when unterminated. */
+static size_t bracket_end(const char *p, size_t n, size_t i)
+{
+	i++;
+	if (i < n && p[i] == '^')
+		i++;
+	if (i < n && p[i] == ']')
+		i++;
+	while (i < n && p[i] != ']') {
+		if (p[i] == '[' && i + 1 < n &&
+		    (p[i + 1] == ':' || p[i + 1] == '=' || p[i + 1] == '.')) {
+			char close = p[i + 1];
+			size_t j;
+
+			for (j = i + 2; j + 1 < n; j++)
+				if (p[j] == close && p[j + 1] == ']')
+					break;
+			if (j + 1 < n) {
+				i = j + 2;
+				continue;
+			}
+		}
+		i++;
+	}
+	return i;
+}
+
+/*
+ * Estimate the size of the compiled expression the way glibc builds it:
+ * an atom is one node, a group the sum of its parts, "x+" copies x once,
+ * "x{n,m}" up to m times.  Only the estimate matters here, not exact syntax.
+ */
+int regex_check(const char *p, size_t n, const char **ret_reason)
+{
+	size_t total[REGEX_MAX_GROUPS + 1], last[REGEX_MAX_GROUPS + 1], depth = 0, i;
+
+	total[0] = last[0] = 0;
+	for (i = 0; i < n; i++) {
+		size_t atom = 1;
+
+		switch (p[i]) {
+		case '\\':
+			if (i + 1 < n && p[i + 1] >= '1' && p[i + 1] <= '9') {
+				*ret_reason = "backreferences (\\1 ... \\9) are not supported";
+				return -EINVAL;
+			}
+			i++;
+			break;
+		case '[':
+			i = bracket_end(p, n, i);
+			break;
+		case '(':
+			if (depth >= REGEX_MAX_GROUPS) {
+				*ret_reason = "groups nested too deeply";
+				return -EINVAL;
+			}
+			depth++;
+			total[depth] = last[depth] = 0;
+			continue;
+		case ')':
+			if (!depth)
+				break;
+			atom = sat_add(total[depth], 1);
+			depth--;
+			break;
+		case '|':
+			last[depth] = 0;
+			continue;
+		case '*':
+		case '?':
+			total[depth] = sat_add(total[depth], 1);
+			last[depth] = sat_add(last[depth], 1);
+			goto check;
+		case '+':
+			total[depth] = sat_add(total[depth], sat_add(last[depth], 1));
+			last[depth] = sat_add(sat_mul(last[depth], 2), 1);
+			goto check;
+		case '{': {
+			size_t j = i + 1, lo = 0, hi = 0, k;
+			bool comma = false, digits = false;
+
+			for (; j < n && ((p[j] >= '0' && p[j] <= '9') || p[j] == ','); j++) {
+				if (p[j] == ',') {
+					comma = true;
+					continue;
+				}
+				digits = true;
+				if (comma)
+					hi = MIN(hi * 10 + (size_t)(p[j] - '0'),
+						 (size_t)REGEX_MAX_REPEAT + 1);
+				else
+					lo = MIN(lo * 10 + (size_t)(p[j] - '0'),
+						 (size_t)REGEX_MAX_REPEAT + 1);
+			}
+			if (j >= n || p[j] != '}' || !digits)
+				break; /* not a bound: an ordinary character */
+			k = MAX(lo, comma ? hi : lo);
+			if (k > REGEX_MAX_REPEAT) {
+				*ret_reason = "repetition count above 1000";
+				return -EINVAL;
+			}
+			total[depth] = sat_add(total[depth], sat_add(sat_mul(last[depth], k), 1));
+			last[depth] = sat_add(sat_mul(last[depth], k + 1), 1);
+			i = j;
+			goto check;
+		}
+		default:
+			break;
+		}
+		total[depth] = sat_add(total[depth], atom);
+		last[depth] = atom;
+check:
+		if (total[depth] > REGEX_MAX_NODES || last[depth] > REGEX_MAX_NODES) {
+			*ret_reason = "expression too complex (nested repetitions)";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* ---- pmatch trie ---- */
 
 typedef struct TrieNode {

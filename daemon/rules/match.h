@@ -27,6 +27,24 @@ bool glob_match(const char *pat, size_t plen, const char *s, size_t slen, bool c
  */
 bool icase_contains(const char *s, size_t slen, const char *lower_needle, size_t nlen);
 
+/*
+ * Limits on regex operands: compiled POSIX expressions grow with nested
+ * repetitions ("(a+)+", "a{1000}{1000}"), so a hostile rule could make
+ * regcomp() take gigabytes.  REGEX_MAX_NODES bounds the estimated size,
+ * REGEX_MAX_REPEAT a {n,m} count (RE2, which Falco uses, stops at 1000).
+ */
+#define REGEX_MAX_NODES 50000
+#define REGEX_MAX_REPEAT 1000
+#define REGEX_MAX_GROUPS 100
+
+/*
+ * Check a regex operand before compiling it: 0, or -EINVAL with a reason
+ * for the user in *ret_reason (too complex, too deeply nested, or a
+ * backreference, which Falco's RE2 does not support and which makes
+ * matching exponential).  Syntax errors are left to regcomp().
+ */
+int regex_check(const char *pat, size_t n, const char **ret_reason);
+
 /* Most path components a pmatch search path may have. */
 #define PATH_TRIE_MAX_DEPTH 256
 

@@ -310,8 +310,9 @@ static int parse_list_rest(Parser *p, size_t off, AstValue **ret)
 			if (lex_char(&p->lx, ')'))
 				break;
 			if (lex_eof(&p->lx))
-				return fail(p, p->lx.pos, "unbalanced parenthesis: the list is "
-							  "never closed with ')'");
+				return fail(p, p->lx.pos,
+					    "unbalanced parenthesis: the list is "
+					    "never closed with ')'");
 			if (!lex_char(&p->lx, ','))
 				return fail(p, p->lx.pos, "expected ',' or ')' after a list item");
 			lex_blank(&p->lx);

@@ -13,14 +13,8 @@
 #include <linux/build_bug.h>
 #define SAKER_STATIC_ASSERT(c, m) static_assert(c, m)
 #else
-#include <stdint.h>
+#include <linux/types.h>
 #include <stddef.h>
-typedef uint8_t __u8;
-typedef uint16_t __u16;
-typedef uint32_t __u32;
-typedef uint64_t __u64;
-typedef int32_t __s32;
-typedef int64_t __s64;
 #define SAKER_STATIC_ASSERT(c, m) _Static_assert(c, m)
 #endif
 

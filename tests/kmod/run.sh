@@ -38,7 +38,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (apt-get, debootstrap, chroot)" >&2; exit 2; }
 
 T0=$(date +%s.%N)
-OUT=${SAKER_KMOD_OUT:-$SAKER_LAB/runs/$(date +%Y%m%d-%H%M%S)}
+OUT=${SAKER_KMOD_OUT:-$SAKER_LAB/runs/$(date +%Y%m%d-%H%M%S)-$$}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 : >"$OUT/results.txt"
@@ -61,7 +61,8 @@ finish() {
 }
 trap 'result host "FAIL: interrupted"; kill $(jobs -p) 2>/dev/null; finish' INT TERM
 
-# sid build: in the background, it only needs network and one core now and then
+# sid is built only: in the background from the start, so that its chroot (first run)
+# and its build overlap the lab and the guests
 sid_pid=
 if [ -z "$quick" ] && [ "${SAKER_KMOD_SID:-1}" != 0 ]; then
 	"$KMOD_TESTS/build-module.sh" sid "$OUT/sid" >"$OUT/sid.log" 2>&1 &

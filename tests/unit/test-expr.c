@@ -1074,8 +1074,8 @@ static void test_multi_values(void **state)
 	assert_match("toupper(fd.types) in (FILE, PIPE)", "fd.types=[pipe,file]");
 	assert_no_match("toupper(fd.types) in (FILE)", "fd.types=[pipe,file]");
 	assert_match("proc.name in val(fd.types)", "proc.name=pipe fd.types=[pipe,file]");
-	check_error("fd.types = file", "operator '=' is not supported by 'fd.types', a list of values",
-		    1, 10);
+	check_error("fd.types = file",
+		    "operator '=' is not supported by 'fd.types', a list of values", 1, 10);
 	check_error("fd.types contains x", "a list of values", 1, 10);
 	assert_match("proc.env[HOME] = /root", "proc.env[HOME]=/root");
 	assert_match("proc.env = /root", "proc.env=[PATH=/bin,/root]");

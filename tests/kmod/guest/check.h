@@ -19,18 +19,6 @@
 
 #include "reader.h"
 
-/*
- * <saker/event.h> typedefs __u64/__s64 from <stdint.h> (unsigned long),
- * the kernel's uapi headers as long long: uapi headers included after this
- * file (glibc's <sys/stat.h> with _GNU_SOURCE, <sys/mount.h>, ...) get
- * names of their own, with their own (repeatable) typedefs.  Include
- * check.h before any system header.
- */
-typedef unsigned long long t_uapi_u64;
-typedef long long t_uapi_s64;
-#define __u64 t_uapi_u64
-#define __s64 t_uapi_s64
-
 static int t_failures;
 
 static inline void t_pass(const char *name)

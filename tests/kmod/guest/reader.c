@@ -503,7 +503,7 @@ void saker_event_print(FILE *f, const struct saker_event_hdr *h)
 	const uint16_t *lens = (const void *)(base + sizeof(*h));
 	size_t off = sizeof(*h) + 2 * (size_t)h->nparams;
 
-	fprintf(f, "%" PRIu64 " cpu%u %u/%u %s%s%s%s", h->ts, h->cpu, h->pid,
+	fprintf(f, "%" PRIu64 " cpu%u %u/%u %s%s%s%s", (uint64_t)h->ts, h->cpu, h->pid,
 		h->tid, saker_event_name(h->type),
 		h->flags & SAKER_EF_COMPAT ? " [compat]" : "",
 		h->flags & SAKER_EF_FAULTED ? " [faulted]" : "",

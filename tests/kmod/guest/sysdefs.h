@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Kernel constants and structures the guest tests pass to raw syscalls.
- * They are spelled out here because the libc and uapi headers that carry
- * them (<sys/mount.h>, <sys/prctl.h>, <linux/...>) typedef __u64 & co. in
- * a way that clashes with the userspace branch of <saker/event.h>.
+ * Kernel constants and structures the guest tests pass to raw syscalls,
+ * spelled out so the tests build against any libc and uapi headers (some
+ * of them are newer than the build host's).
  */
 #ifndef SAKER_TEST_SYSDEFS_H
 #define SAKER_TEST_SYSDEFS_H
