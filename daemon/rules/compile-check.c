@@ -247,18 +247,28 @@ bad_type:
 
 /* ---- expression nodes ---- */
 
-Expr *cc_new_expr(ExprCompiler *c, ExprKind kind)
+Expr *cc_new_expr_kids(ExprCompiler *c, ExprKind kind, size_t nkids)
 {
 	Expr *e;
 
-	if (c->nodes >= EXPR_MAX_NODES)
+	if (c->nodes >= EXPR_MAX_NODES || nkids > EXPR_MAX_NODES)
 		return NULL;
-	e = arena_alloc(&c->pool->node_arena, sizeof(*e));
+	/* children right behind the node: one less pointer to chase when evaluating */
+	e = arena_alloc(&c->pool->node_arena, sizeof(*e) + nkids * sizeof(Expr *));
 	if (e) {
 		e->kind = kind;
+		if (nkids) {
+			e->kids = (Expr **)(e + 1);
+			e->n = nkids;
+		}
 		c->nodes++;
 	}
 	return e;
+}
+
+Expr *cc_new_expr(ExprCompiler *c, ExprKind kind)
+{
+	return cc_new_expr_kids(c, kind, 0);
 }
 
 int cc_too_big(ExprCompiler *c, const AstSrc *src, size_t off)

@@ -80,6 +80,8 @@ AstSrc *cc_new_src(ExprCompiler *c, const SrcText *text, const SrcPos *base, con
 int cc_rhs_values(ExprCompiler *c, const AstValue *rhs, StrVec *out);
 /* A node in the pool, NULL when out of memory or over EXPR_MAX_NODES (see cc_too_big). */
 Expr *cc_new_expr(ExprCompiler *c, ExprKind kind);
+/* An "and"/"or" node with room for nkids children (e->kids, e->n set). */
+Expr *cc_new_expr_kids(ExprCompiler *c, ExprKind kind, size_t nkids);
 int cc_too_big(ExprCompiler *c, const AstSrc *src, size_t off);
 /* One check: operand, operator, value. */
 int cc_check(ExprCompiler *c, const Ast *a, Expr **ret);

@@ -558,14 +558,10 @@ static int compile_bin(ExprCompiler *c, const Ast *a, Expr **ret)
 		*ret = kids[0];
 		return 0;
 	}
-	e = cc_new_expr(c, same);
+	e = cc_new_expr_kids(c, same, n);
 	if (!e)
 		return cc_too_big(c, a->src, a->off);
-	e->kids = arena_alloc_array(&c->pool->node_arena, n, sizeof(Expr *));
-	if (!e->kids)
-		return -ENOMEM;
 	memcpy(e->kids, kids, n * sizeof(Expr *));
-	e->n = n;
 	*ret = e;
 	return 0;
 }

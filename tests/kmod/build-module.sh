@@ -44,8 +44,8 @@ else
 fi
 cp -a "$SAKER_INCLUDE_DIR/saker" "$src/include/"
 
-# shellcheck disable=SC2086
-make_args=(-C "$KHEADERS" SAKER_WERROR=1 -j"$(nproc)" ${SAKER_MAKE_ARGS:-} modules)
+read -ra extra <<<"${SAKER_MAKE_ARGS:-}"
+make_args=(-C "$KHEADERS" SAKER_WERROR=1 -j"$(nproc)" "${extra[@]}" modules)
 t0=$(date +%s.%N)
 rc=0
 if [ -n "$CHROOT" ]; then

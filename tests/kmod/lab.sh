@@ -269,6 +269,7 @@ suite_prepare() {
 # The images (need the rootfs trees).
 suite_images() {
 	local kver
+	# shellcheck disable=SC1090
 	kver=$(. "$(suite_env "$1")" && echo "$KVER")
 	locked "kernel-$kver" guest_image base "$kver"
 	[ -z "$bench" ] || locked "kernel-$kver" guest_image bench "$kver"

@@ -7,7 +7,7 @@
 # env: SAKER_TEST_TIMEOUT (s per test, default 300), SAKER_QUICK (passed to tests).
 BB=/lab/busybox
 export SAKER_KO=/job/saker.ko SAKER_TEST_USER=tester SAKER_TEST_UID=1000
-export PATH=/job/bin:$PATH SAKER_QUICK=${SAKER_QUICK:-}
+export PATH="/job/bin:$PATH" SAKER_QUICK="${SAKER_QUICK:-}"
 TMO=${SAKER_TEST_TIMEOUT:-300}
 
 loaded() { $BB grep -q '^saker ' /proc/modules; }
@@ -52,12 +52,12 @@ for t in /job/bin/t-*; do
 	start=$($BB cut -d' ' -f1 /proc/uptime)
 	# shellcheck disable=SC2086
 	(cd "$dir" && TMPDIR=$dir timeout -k 10 "$TMO" $asuser $run "$t" </dev/null 2>&1
-		echo $? >/tmp/rc.$name) | $BB tee /tmp/log.$name
-	rc=$(cat /tmp/rc.$name 2>/dev/null || echo 255)
+		echo $? >"/tmp/rc.$name") | $BB tee "/tmp/log.$name"
+	rc=$(cat "/tmp/rc.$name" 2>/dev/null || echo 255)
 	secs=$($BB awk -v a="$start" -v b="$($BB cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')
-	npass=$($BB grep -c '^PASS:' /tmp/log.$name)
-	nfail=$($BB grep -c '^FAIL:' /tmp/log.$name)
-	nskip=$($BB grep -c '^SKIP:' /tmp/log.$name)
+	npass=$($BB grep -c '^PASS:' "/tmp/log.$name")
+	nfail=$($BB grep -c '^FAIL:' "/tmp/log.$name")
+	nskip=$($BB grep -c '^SKIP:' "/tmp/log.$name")
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		echo "FAIL: $name: timed out after $TMO s"
 	elif [ "$rc" -gt 128 ]; then
@@ -68,7 +68,7 @@ for t in /job/bin/t-*; do
 		echo "FAIL: $name: printed no PASS/FAIL line"
 	fi
 	echo "INFO: $name took $secs s"
-	$BB cp /tmp/log.$name /out/ 2>/dev/null
+	$BB cp "/tmp/log.$name" /out/ 2>/dev/null
 done
 
 if ! loaded && ! msg=$(insmod "$SAKER_KO" 2>&1); then
