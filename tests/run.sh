@@ -124,8 +124,10 @@ for suite in $suites; do
 	kmod)
 		say "kernel module in QEMU guests"
 		if [ -x tests/kmod/run.sh ]; then
-			out=$(tests/kmod/run.sh 2>&1 | tee /dev/stderr); rc=$?
-			sum=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+			kmodlog=$(mktemp)
+			tests/kmod/run.sh 2>&1 | tee "$kmodlog"; rc=${PIPESTATUS[0]}
+			sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$kmodlog" | tail -1)
+			rm -f "$kmodlog"
 			if [ -n "$sum" ]; then add_counts kmod "${sum%% *}" "$(echo "$sum" | awk '{print $3}')"
 			else record kmod "tests/kmod/run.sh" fail "exit $rc without a summary"; fi
 		fi
