@@ -93,3 +93,32 @@ fuzz_expr_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 fuzz_expr_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 fuzz_expr_LDFLAGS = -fsanitize=fuzzer
 fuzz_expr_LDADD = $(SAKER_LIBS)
+# Host I/O (daemon/host/): /proc bootstrap over a fake tree, passwd/group, runtime files.
+UNIT_TESTS += test-procscan
+test_procscan_SOURCES = tests/unit/test-procscan.c
+test_procscan_CPPFLAGS = $(AM_CPPFLAGS) -DPROCSCAN_TEST_DATA='"$(abs_top_srcdir)/tests/unit/data/proc"'
+test_procscan_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_procscan_LDADD = $(SAKER_HOST_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+# Ring reader and capture files (daemon/capture/): unit tests, fuzz target, corpus replay.
+UNIT_TESTS += test-ring-reader test-capture
+test_ring_reader_SOURCES = tests/unit/test-ring-reader.c
+test_ring_reader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_ring_reader_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_capture_SOURCES = tests/unit/test-capture.c tests/unit/evbuild.c tests/unit/evbuild.h
+test_capture_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_capture_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+FUZZ_REPLAYS += fuzz-capture-replay
+fuzz_capture_replay_SOURCES = tests/fuzz/fuzz-capture.c tests/fuzz/replay-main.c
+fuzz_capture_replay_LDADD = $(SAKER_LIBS)
+FUZZ_TARGETS += fuzz-capture
+fuzz_capture_SOURCES = tests/fuzz/fuzz-capture.c
+fuzz_capture_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+fuzz_capture_LDFLAGS = -fsanitize=fuzzer
+fuzz_capture_LDADD = $(SAKER_LIBS)
+# sakerd's configuration (daemon/config/): files, drop-ins, overrides, docs/configuration.md.
+UNIT_TESTS += test-config
+test_config_SOURCES = tests/unit/test-config.c
+test_config_CPPFLAGS = $(AM_CPPFLAGS) -DCONFIG_TEST_DATA='"$(abs_top_srcdir)/tests/unit/data/config"' \
+	-DCONFIG_DOC='"$(abs_top_srcdir)/docs/configuration.md"'
+test_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_config_LDADD = $(SAKER_CONFIG_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)

@@ -41,17 +41,18 @@ for t in /job/bin/t-*; do
 	case $t in *.sh) run=/bin/sh ;; esac
 	dir=/tmp/work.$name
 	$BB mkdir -p "$dir"
-	asuser=
+	asuser= home=/root
 	case $name in
 	*-user)
 		$BB chown "$SAKER_TEST_USER:$SAKER_TEST_USER" "$dir"
-		asuser="setpriv --reuid=$SAKER_TEST_UID --regid=$SAKER_TEST_UID --init-groups --reset-env"
+		asuser="setpriv --reuid=$SAKER_TEST_UID --regid=$SAKER_TEST_UID --init-groups"
+		home=/home/$SAKER_TEST_USER
 		;;
 	esac
 	echo "INFO: run $name"
 	start=$($BB cut -d' ' -f1 /proc/uptime)
 	# shellcheck disable=SC2086
-	(cd "$dir" && TMPDIR=$dir timeout -k 10 "$TMO" $asuser $run "$t" </dev/null 2>&1
+	(cd "$dir" && HOME=$home TMPDIR=$dir timeout -k 10 "$TMO" $asuser $run "$t" </dev/null 2>&1
 		echo $? >"/tmp/rc.$name") | $BB tee "/tmp/log.$name"
 	rc=$(cat "/tmp/rc.$name" 2>/dev/null || echo 255)
 	secs=$($BB awk -v a="$start" -v b="$($BB cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }')
