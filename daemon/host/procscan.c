@@ -317,7 +317,7 @@ typedef struct SockEnt {
 
 typedef struct SockTable {
 	U64Map *by_ino;	   /* inode -> SockEnt* */
-	U64Map *listen4;   /* local port -> (void *)1 for listening tcp ports */
+	U64Map *listen_ports; /* local port -> (void *)1 for listening TCP ports (v4 and v6) */
 } SockTable;
 
 static SockTable *socktable_free(SockTable *t)
@@ -334,7 +334,7 @@ static SockTable *socktable_free(SockTable *t)
 		free(e);
 	}
 	u64map_free(t->by_ino);
-	u64map_free(t->listen4);
+	u64map_free(t->listen_ports);
 	free(t);
 	return NULL;
 }
@@ -418,7 +418,7 @@ static int socktable_read_inet(SockTable *t, int netfd, const char *name, bool v
 		/* TCP_LISTEN is 10; an unconnected UDP socket has no remote port */
 		e->listening = tcp ? st == 10 : e->rport == 0;
 		if (tcp && e->listening) {
-			r = u64map_put(t->listen4, e->lport, (void *)1);
+			r = u64map_put(t->listen_ports, e->lport, (void *)1);
 			if (r < 0) {
 				free(e);
 				return r;
@@ -477,8 +477,8 @@ static int socktable_load(int netfd, SockTable **ret)
 	if (!t)
 		return -ENOMEM;
 	t->by_ino = u64map_new();
-	t->listen4 = u64map_new();
-	if (!t->by_ino || !t->listen4)
+	t->listen_ports = u64map_new();
+	if (!t->by_ino || !t->listen_ports)
 		return -ENOMEM;
 	if ((r = socktable_read_inet(t, netfd, "tcp", false, true)) < 0 ||
 	    (r = socktable_read_inet(t, netfd, "tcp6", true, true)) < 0 ||
@@ -563,7 +563,7 @@ static void fd_from_socket(FdInfo *f, const SockEnt *e, const SockTable *t)
 	}
 	f->connected = true;
 	/* accepted when our local port is one we listen on */
-	f->is_server = e->l4proto == IPPROTO_TCP && u64map_get(t->listen4, e->lport);
+	f->is_server = e->l4proto == IPPROTO_TCP && u64map_get(t->listen_ports, e->lport);
 	if (f->is_server) {
 		memcpy(f->saddr, e->raddr, 16), f->sport = e->rport;
 		memcpy(f->daddr, e->laddr, 16), f->dport = e->lport;
@@ -875,12 +875,16 @@ static int scan_process(Scan *sc, int64_t pid, size_t max)
 		close(taskfd);
 		return 0;
 	}
-	while ((de = readdir(d)) && !scan_full(sc, max)) {
+	while ((de = readdir(d))) {
 		_cleanup_close_ int tdir = -1;
 		int64_t tid;
 
 		if (parse_pid(de->d_name, &tid) < 0 || tid == pid)
 			continue;
+		if (scan_full(sc, max)) {
+			sc->stats.truncated = true;
+			break;
+		}
 		tdir = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (tdir < 0) {
 			sc->stats.vanished++;
