@@ -10,7 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/../../tests/kmod/lib.sh"
 LOG_TAG=scap
 
-[ $# -eq 1 ] || { sed -n '3,8p' "$0" >&2; exit 2; }
+[ $# -eq 1 ] || { usage >&2; exit 2; }
 load_suite_env "$HOST_SUITE"
 cache=$SAKER_LAB/scap/$KVER
 if [ ! -f "$cache/scap.ko" ]; then

@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 	--smoke) smoke=1 ;;
 	--reps) reps=$2; shift ;;
 	--no-ref) ref= ;;
-	-h | --help) sed -n '3,18p' "$0"; exit 0 ;;
+	-h | --help) usage; exit 0 ;;
 	*) echo "bench: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift

@@ -14,7 +14,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 LOG_TAG=build
 
-[ $# -eq 2 ] || { sed -n '3,12p' "$0" >&2; exit 2; }
+[ $# -eq 2 ] || { usage >&2; exit 2; }
 suite=$1
 mkdir -p "$2"
 out=$(cd "$2" && pwd)

@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
 	--bench) bench=1 ;;
 	--force) force=1 ;;
 	--refresh) export SAKER_LAB_REFRESH=1 ;;
-	-h | --help) sed -n '3,20p' "$0"; exit 0 ;;
+	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument: $1" ;;
 	esac
 	shift

@@ -27,6 +27,9 @@ export DEBIAN_FRONTEND=noninteractive
 
 HOST_SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 
+# The comment block at the top of the calling script, as its --help.
+usage() { sed -n '3,/^[^#]/ { /^#/ { s/^# \{0,1\}//; p } }' "$0"; }
+
 log() { printf '[%s %s] %s\n' "${LOG_TAG:-lab}" "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 

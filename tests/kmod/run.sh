@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 	--suite) suites+=("${2:?--suite needs a value}"); shift ;;
 	--suite=*) suites+=("${1#*=}") ;;
 	--quick) quick=1 ;;
-	-h | --help) sed -n '3,13p' "$0"; exit 0 ;;
+	-h | --help) usage; exit 0 ;;
 	*) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
 	esac
 	shift

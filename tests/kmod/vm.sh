@@ -34,12 +34,12 @@ while [ $# -gt 0 ]; do
 	--icount) icount=1 ;;
 	--append) append=$2; shift ;;
 	--) shift; break ;;
-	-h | --help) sed -n '3,20p' "$0"; exit 0 ;;
+	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument: $1" ;;
 	esac
 	shift
 done
-[ -n "$suite" ] && [ $# -gt 0 ] || { sed -n '3,20p' "$0" >&2; exit 2; }
+[ -n "$suite" ] && [ $# -gt 0 ] || { usage >&2; exit 2; }
 load_suite_env "$suite"
 case $image in
 base) img=${ROOTIMG:-} ;;
