@@ -9,13 +9,13 @@
 #   tests/run.sh --fast          skip the ASan build and the guest tests
 #   SAKER_SUITES="unit cli"      run only the named suites
 #
-# Suites: unit asan fuzz cli rules kmod
+# Suites: unit asan fuzz cli rules kmod bench
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${SAKER_BUILD:-$top/build}
 build_asan=${SAKER_BUILD_ASAN:-$top/build-asan}
-suites=${SAKER_SUITES:-unit asan fuzz cli rules kmod}
+suites=${SAKER_SUITES:-unit asan fuzz cli rules kmod bench}
 [ "${1:-}" = --fast ] && suites=${SAKER_SUITES:-unit fuzz cli rules}
 jobs=$(nproc 2>/dev/null || echo 2)
 passed=0 failed=0
@@ -130,6 +130,20 @@ for suite in $suites; do
 			rm -f "$kmodlog"
 			if [ -n "$sum" ]; then add_counts kmod "${sum%% *}" "$(echo "$sum" | awk '{print $3}')"
 			else record kmod "tests/kmod/run.sh" fail "exit $rc without a summary"; fi
+		fi
+		;;
+	bench)
+		# smoke runs: they prove the benchmarks work; their numbers are
+		# printed, never asserted (noisy machines)
+		say "benchmark smoke runs"
+		if out=$("$build/bench-rules" -r rules -n 300000 2>&1); then
+			printf '%s\n' "$out"; record bench "bench-rules" ok
+		else
+			printf '%s\n' "$out" | tail -5; record bench "bench-rules" fail
+		fi
+		if [ -x bench/driver/run.sh ]; then
+			if bench/driver/run.sh --smoke; then record bench "bench/driver --smoke" ok
+			else record bench "bench/driver --smoke" fail; fi
 		fi
 		;;
 	*) echo "unknown suite $suite"; failed=$((failed + 1));;
