@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Process events: the clone family, exec (entry records at sys_enter, the
- * successful image from sched_process_exec, failures at sys_exit), signals,
+ * Process events: the clone family, exec (the successful image and its
+ * entry record from sched_process_exec, failures and theirs at sys_exit),
+ * signals,
  * ptrace, prctl, credential and namespace calls, and the scheduler's fork
  * and exit.  Events that create or change a task carry its context (creds,
  * capabilities, cgroup, namespaces, tty, ids); exec adds argv, env, cwd and
@@ -226,7 +227,7 @@ int saker_fill_exec_fail(struct saker_rec *r, const struct saker_sys *s)
 	return 0;
 }
 
-/* Entry records: the path as the caller passed it, before the call. */
+/* Entry record of a failed exec: the path as the caller passed it. */
 void saker_fill_exec_entry(struct saker_rec *r, const struct saker_sys *s)
 {
 	saker_put_s64(r, 0);
@@ -396,7 +397,7 @@ static u32 saker_exe_flags(struct file *file)
  * Which event a successful exec is.  By now the exec has rewritten the
  * syscall number for the new image, so execveat is recognized by the name
  * it built from a dirfd; an execveat with AT_FDCWD or an absolute path
- * looks like execve here (its entry record is EXECVEAT_E).
+ * looks like execve here, and so does its entry record.
  */
 u16 saker_exec_type(const struct linux_binprm *bprm)
 {
@@ -410,35 +411,63 @@ u16 saker_exec_type(const struct linux_binprm *bprm)
 /*
  * The execveat arguments recovered from the "/dev/fd/N[/name]" name exec
  * built for a relative path with a dirfd: the registers are gone by now.
+ * Returns the name after "/dev/fd/N/", "" for AT_EMPTY_PATH.
  */
+static const char *saker_execveat_name(const struct linux_binprm *bprm,
+				       int *dirfd)
+{
+	const char *rest = bprm->filename;
+
+	*dirfd = 0;
+	if (!strncmp(rest, "/dev/fd/", 8))
+		for (rest += 8; *rest >= '0' && *rest <= '9'; rest++)
+			*dirfd = *dirfd * 10 + (*rest - '0');
+	return *rest == '/' ? rest + 1 : "";
+}
+
 static void saker_put_execveat_args(struct saker_rec *r,
 				    const struct linux_binprm *bprm)
 {
-	const char *name = bprm->filename;
-	const char *rest;
-	int dirfd = 0;
+	const char *name;
+	int dirfd;
 
-	if (!strncmp(name, "/dev/fd/", 8)) {
-		for (rest = name + 8; *rest >= '0' && *rest <= '9'; rest++)
-			dirfd = dirfd * 10 + (*rest - '0');
-	} else {
-		rest = name;
-	}
+	name = saker_execveat_name(bprm, &dirfd);
 	saker_put_s64(r, dirfd);
-	if (*rest == '/') {
-		saker_put_kstr(r, rest + 1, SAKER_PATH_MAX);
-		saker_put_u32(r, 0);
+	saker_put_kstr(r, name, SAKER_PATH_MAX);
+	saker_put_u32(r, *name ? 0 : AT_EMPTY_PATH);
+}
+
+/**
+ * saker_fill_exec_entry_ok() - the entry record of a successful exec, from
+ * sched_process_exec, with the name exec copied from the caller (for
+ * execveat, as saker_fill_exec_ok() recovers it)
+ * @r: the record
+ * @type: SAKER_EVT_EXECVE_E or SAKER_EVT_EXECVEAT_E
+ * @bprm: the exec in progress
+ */
+void saker_fill_exec_entry_ok(struct saker_rec *r, u16 type,
+			      const struct linux_binprm *bprm)
+{
+	const char *name;
+	int dirfd;
+
+	saker_put_s64(r, 0);
+	if (type == SAKER_EVT_EXECVEAT_E) {
+		name = saker_execveat_name(bprm, &dirfd);
+		saker_put_s64(r, dirfd);
+		saker_put_kpath(r, name);
+		saker_put_abspath(r, dirfd);
+		saker_put_u32(r, *name ? 0 : AT_EMPTY_PATH);
 	} else {
-		saker_put_kstr(r, "", 1);
-		saker_put_u32(r, AT_EMPTY_PATH);
+		saker_put_kpath(r, bprm->filename);
+		saker_put_abspath(r, AT_FDCWD);
 	}
 }
 
 /**
  * saker_fill_exec_ok() - a successful execve/execveat, from
  * sched_process_exec: the new image is in place, the old registers are
- * not (the execveat flags carry only AT_EMPTY_PATH; the entry record has
- * what the caller passed)
+ * not (the execveat flags carry only AT_EMPTY_PATH)
  * @r: the record
  * @type: SAKER_EVT_EXECVE or SAKER_EVT_EXECVEAT
  * @bprm: the exec in progress

@@ -32,6 +32,8 @@ void saker_fill_exec_ok(struct saker_rec *r, u16 type,
 			const struct linux_binprm *bprm);
 u16 saker_exec_type(const struct linux_binprm *bprm);
 void saker_fill_exec_entry(struct saker_rec *r, const struct saker_sys *s);
+void saker_fill_exec_entry_ok(struct saker_rec *r, u16 type,
+			      const struct linux_binprm *bprm);
 void saker_proc_init(void);
 
 /* fill-file.c */

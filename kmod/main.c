@@ -88,7 +88,6 @@ static int saker_set_events(const void __user *uarg)
 {
 	struct saker_ioc_events ev;
 	unsigned int i;
-	int ret = 0;
 
 	if (copy_from_user(&ev, uarg, sizeof(ev)))
 		return -EFAULT;
@@ -100,10 +99,8 @@ static int saker_set_events(const void __user *uarg)
 	mutex_lock(&saker_ctl_lock);
 	for (i = 0; i < SAKER_EVT_BITMAP_WORDS; i++)
 		WRITE_ONCE(saker_state.events[i], ev.bits[i]);
-	if (saker_state.capturing)
-		ret = saker_probes_update();
 	mutex_unlock(&saker_ctl_lock);
-	return ret;
+	return 0;
 }
 
 static int saker_set_snaplen(const u32 __user *uarg)

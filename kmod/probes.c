@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The hot path.  sys_exit turns every selected syscall into one event with
- * its arguments and result; sys_enter only sends the entry records of exec
- * (what must be read before the call), and is only registered while they
- * are selected.  sched_process_exec sends successful execs (the syscall
- * number and ABI are rewritten by the exec itself, the new image is there),
- * sched_process_fork and sched_process_exit the process lifecycle.
+ * its arguments and result.  sched_process_exec sends successful execs (the
+ * syscall number and ABI are rewritten by the exec itself, the new image is
+ * there), sched_process_fork and sched_process_exit the process lifecycle.
+ * The entry records of exec go out right before their exit record: from
+ * sched_process_exec with the name the exec copied, from sys_exit with the
+ * caller's arguments for a failed one (its memory is still in place).
  *
  * An unselected syscall costs a table lookup and a bitmap test.  Records are
  * built with preemption disabled; on kernels whose syscall tracepoints may
  * fault, the user strings an event will read are faulted in first, while
- * sleeping is still allowed, and then read with the nofault helpers.  Where
- * they may not fault, a string the caller has not touched since it was
- * mapped (a literal in a freshly forked child) is not present at sys_enter
- * and its entry record parameter is marked faulted; the exit event has the
- * kernel's own copy.
+ * sleeping is still allowed, and then read with the nofault helpers.
  */
 #include <linux/binfmts.h>
 #include <linux/mm.h>
@@ -179,6 +176,19 @@ static bool saker_prefault(const struct saker_sys *s)
 	return ok;
 }
 
+/* Entry record type of an exec event, 0 for the other events. */
+static u16 saker_entry_type(u16 type)
+{
+	switch (type) {
+	case SAKER_EVT_EXECVE:
+		return SAKER_EVT_EXECVE_E;
+	case SAKER_EVT_EXECVEAT:
+		return SAKER_EVT_EXECVEAT_E;
+	default:
+		return 0;
+	}
+}
+
 /* Calls whose event depends on their arguments or result. */
 static bool saker_sys_wanted(const struct saker_sys *s)
 {
@@ -197,8 +207,11 @@ static bool saker_sys_wanted(const struct saker_sys *s)
 	}
 }
 
-/* Build and publish the record of @type for the decoded syscall @s. */
-static void saker_emit_sys(const struct saker_sys *s, u16 type, bool entry)
+/*
+ * Build and publish the record of @type for the decoded syscall @s: its
+ * event, or the entry record of a failed exec.
+ */
+static void saker_emit_sys(const struct saker_sys *s, u16 type)
 {
 	saker_fill_fn fill = saker_fillers[s->type];
 	struct saker_rec r;
@@ -217,7 +230,7 @@ static void saker_emit_sys(const struct saker_sys *s, u16 type, bool entry)
 	}
 	if (!saker_rec_start(&r, cpu, type, s->compat ? SAKER_EF_COMPAT : 0))
 		goto out;
-	if (entry) {
+	if (type != s->type) {
 		saker_fill_exec_entry(&r, s);
 	} else if (s->args_fault) {
 		saker_put_s64(&r, s->ret);
@@ -266,11 +279,15 @@ static noinline void saker_sys_exit_slow(struct pt_regs *regs,
 					 bool compat, long ret)
 {
 	struct saker_sys s;
+	u16 entry;
 
 	saker_decode(regs, e, compat, &s);
 	if (!s.type)
 		return;
-	if (!saker_event_selected(s.type)) {
+	entry = saker_entry_type(s.type);
+	if (entry && !saker_event_selected(entry))
+		entry = 0;
+	if (!entry && !saker_event_selected(s.type)) {
 		saker_count_filtered();
 		return;
 	}
@@ -283,7 +300,10 @@ static noinline void saker_sys_exit_slow(struct pt_regs *regs,
 		saker_socketcall_args(&s);
 	if (!saker_sys_wanted(&s))
 		return;
-	saker_emit_sys(&s, s.type, false);
+	if (entry)
+		saker_emit_sys(&s, entry);
+	if (saker_event_selected(s.type))
+		saker_emit_sys(&s, s.type);
 }
 
 /* Every syscall of every task: keep the way out for the others short. */
@@ -295,42 +315,6 @@ static void saker_sys_exit_probe(void *data, struct pt_regs *regs, long ret)
 	e = saker_slot(syscall_get_nr(current, regs), compat);
 	if (unlikely(e))
 		saker_sys_exit_slow(regs, e, compat, ret);
-}
-
-/* Only the exec calls send entry records. */
-static noinline void saker_sys_enter_slow(struct pt_regs *regs,
-					  const struct saker_sysent *e,
-					  bool compat)
-{
-	struct saker_sys s;
-	u16 type;
-
-	if (e->type == SAKER_EVT_EXECVE)
-		type = SAKER_EVT_EXECVE_E;
-	else if (e->type == SAKER_EVT_EXECVEAT)
-		type = SAKER_EVT_EXECVEAT_E;
-	else
-		return;
-	if (!saker_event_selected(type)) {
-		saker_count_filtered();
-		return;
-	}
-	if (saker_excluded())
-		return;
-
-	saker_decode(regs, e, compat, &s);
-	s.ret = 0;
-	saker_get_args(regs, &s);
-	saker_emit_sys(&s, type, true);
-}
-
-static void saker_sys_enter_probe(void *data, struct pt_regs *regs, long id)
-{
-	bool compat = saker_in_ia32();
-	const struct saker_sysent *e = saker_slot(id, compat);
-
-	if (unlikely(e))
-		saker_sys_enter_slow(regs, e, compat);
 }
 
 /* Start a scheduler-event record; the caller disabled preemption. */
@@ -346,21 +330,30 @@ static bool saker_sched_start(struct saker_rec *r, u16 type, u16 flags)
 }
 
 /*
- * A successful exec.  When a thread other than the leader execs, it takes
- * over the leader's tid: the record carries the new tid, the entry record
- * had @old_pid.
+ * A successful exec: its entry record, then its event.  When a thread
+ * other than the leader execs, it has taken over the leader's tid by now;
+ * both records carry the new tid.
  */
 static void saker_exec_probe(void *data, struct task_struct *p,
 			     pid_t old_pid, struct linux_binprm *bprm)
 {
 	u16 type = saker_exec_type(bprm);
+	u16 entry = saker_entry_type(type);
+	bool want_entry = saker_event_selected(entry);
+	bool want = saker_event_selected(type);
 	struct saker_rec r;
+	u16 flags;
 
-	if (!saker_event_selected(type) || saker_excluded())
+	if (!(want_entry || want) || saker_excluded())
 		return;
 	preempt_disable();
 	/* COMPAT here describes the new image. */
-	if (saker_sched_start(&r, type, saker_in_ia32() ? SAKER_EF_COMPAT : 0)) {
+	flags = saker_in_ia32() ? SAKER_EF_COMPAT : 0;
+	if (want_entry && saker_sched_start(&r, entry, flags)) {
+		saker_fill_exec_entry_ok(&r, entry, bprm);
+		saker_rec_finish(&r);
+	}
+	if (want && saker_sched_start(&r, type, flags)) {
 		saker_fill_exec_ok(&r, type, bprm);
 		saker_rec_finish(&r);
 	}
@@ -415,7 +408,6 @@ static void saker_exit_probe(void *data, struct task_struct *p)
  */
 static inline void saker_check_probe_types(void)
 {
-	check_trace_callback_type_sys_enter(saker_sys_enter_probe);
 	check_trace_callback_type_sys_exit(saker_sys_exit_probe);
 	check_trace_callback_type_sched_process_fork(saker_fork_probe);
 	check_trace_callback_type_sched_process_exec(saker_exec_probe);
@@ -423,7 +415,6 @@ static inline void saker_check_probe_types(void)
 }
 
 enum saker_tp_id {
-	SAKER_TP_SYS_ENTER,
 	SAKER_TP_SYS_EXIT,
 	SAKER_TP_FORK,
 	SAKER_TP_EXEC,
@@ -439,7 +430,6 @@ struct saker_tp {
 };
 
 static struct saker_tp saker_tps[SAKER_TP_MAX] = {
-	[SAKER_TP_SYS_ENTER] = { "sys_enter", saker_sys_enter_probe },
 	[SAKER_TP_SYS_EXIT] = { "sys_exit", saker_sys_exit_probe },
 	[SAKER_TP_FORK] = { "sched_process_fork", saker_fork_probe },
 	[SAKER_TP_EXEC] = { "sched_process_exec", saker_exec_probe },
@@ -505,13 +495,6 @@ static void saker_tp_unregister(struct saker_tp *t)
 	t->registered = false;
 }
 
-/* sys_enter is only needed for the exec entry records. */
-static bool saker_need_sys_enter(void)
-{
-	return saker_event_selected(SAKER_EVT_EXECVE_E) ||
-	       saker_event_selected(SAKER_EVT_EXECVEAT_E);
-}
-
 /**
  * saker_probes_start() - register the tracepoint probes
  *
@@ -523,27 +506,14 @@ int saker_probes_start(void)
 	unsigned int i;
 	int ret;
 
-	for (i = SAKER_TP_SYS_EXIT; i < SAKER_TP_MAX; i++) {
+	for (i = 0; i < SAKER_TP_MAX; i++) {
 		ret = saker_tp_register(&saker_tps[i]);
-		if (ret)
-			goto err_unregister;
+		if (ret) {
+			saker_probes_stop();
+			return ret;
+		}
 	}
-	ret = saker_probes_update();
-	if (ret)
-		goto err_unregister;
 	return 0;
-
-err_unregister:
-	saker_probes_stop();
-	return ret;
-}
-
-/* Register sys_enter once the selection needs it (never unregistered). */
-int saker_probes_update(void)
-{
-	if (!saker_need_sys_enter())
-		return 0;
-	return saker_tp_register(&saker_tps[SAKER_TP_SYS_ENTER]);
 }
 
 /* Unregister every probe and wait until none is running any more. */

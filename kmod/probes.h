@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Tracepoint hooks of saker.ko: the raw syscall tracepoints and the
+ * Tracepoint hooks of saker.ko: sys_exit and the
  * scheduler's fork, exec and exit.  Called under the control mutex.
  */
 #ifndef SAKER_PROBES_H
@@ -9,7 +9,6 @@
 int saker_probes_init(void);
 int saker_probes_start(void);
 void saker_probes_stop(void);
-int saker_probes_update(void);
 bool saker_probes_faultable(void);
 
 #endif /* SAKER_PROBES_H */

@@ -258,6 +258,24 @@ void saker_put_upath(struct saker_rec *r, const char __user *s)
 	saker_param_end(r, n, cut);
 }
 
+/* A PATH parameter from kernel memory, for saker_put_abspath(). */
+void saker_put_kpath(struct saker_rec *r, const char *s)
+{
+	u32 off = r->len;
+	u32 n = strnlen(s, SAKER_PATH_MAX - 1);
+	u8 *p = saker_param_begin(r, n + 1);
+
+	r->path_len = 0;
+	r->path_fault = false;
+	if (!p)
+		return;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	r->path_off = off;
+	r->path_len = n + 1;
+	saker_param_end(r, n + 1, s[n] != '\0');
+}
+
 /**
  * saker_put_udata() - user I/O data, cut to the snaplen
  * @r: the record

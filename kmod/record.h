@@ -66,6 +66,7 @@ void saker_put_kstr(struct saker_rec *r, const char *s, u32 max);
 /* User strings and bytes (nofault); NULL pointers give empty parameters. */
 void saker_put_ustr(struct saker_rec *r, const char __user *s, u32 max);
 void saker_put_upath(struct saker_rec *r, const char __user *s);
+void saker_put_kpath(struct saker_rec *r, const char *s);
 /* I/O data: @avail bytes at @p, cut to the snaplen. */
 void saker_put_udata(struct saker_rec *r, const void __user *p, u64 avail);
 

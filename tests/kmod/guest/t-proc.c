@@ -215,12 +215,15 @@ static void run(struct results *r)
 	r->tgkill_ok = sc(SYS_tgkill, getpid(), t_gettid(), 0, 0, 0);
 	r->ptrace_fail = sc(SYS_ptrace, 2 /* PEEKDATA */, 999999, 0x1234, 0, 0);
 
-	/* execve: success (the path on the stack, readable at entry) */
+	/*
+	 * execve: success, from a literal the child has not touched (its
+	 * page may not be mapped in the child yet; the entry record has the
+	 * kernel's copy of the name)
+	 */
 	stat("/bin/true", &r->true_st);
 	r->exec_child = fork();
 	if (r->exec_child == 0) {
-		snprintf(path, sizeof(path), "/bin/true");
-		syscall(SYS_execve, path, argv, child_env);
+		syscall(SYS_execve, "/bin/true", argv, child_env);
 		_exit(127);
 	}
 	wait_status(r->exec_child);
@@ -286,6 +289,20 @@ static bool strarr_is(const char *name, const struct saker_event_hdr *h,
 static const struct saker_event_hdr *by(struct t_session *s, pid_t tid, int type)
 {
 	return t_find_tid(s, tid, type, NULL, NULL);
+}
+
+/* Entry record @e comes before its exit record @x, on the same tid. */
+static bool before(const struct t_session *s, const struct saker_event_hdr *e,
+		   const struct saker_event_hdr *x)
+{
+	size_t i;
+
+	if (!e || !x || e->tid != x->tid)
+		return false;
+	for (i = 0; i < s->l.n && s->l.ev[i] != x; i++)
+		if (s->l.ev[i] == e)
+			return true;
+	return false;
 }
 
 int main(void)
@@ -363,10 +380,12 @@ int main(void)
 	T_CHECK(&s, h, "clone3: bad pointer faulted", r.clone3_fault == -EFAULT &&
 	      t_faulted("clone3", h, "flags"));
 
-	h = by(&s, r.exec_child, SAKER_EVT_EXECVE_E);
-	T_CHECK(&s, h, "execve_e: entry record", t_str("execve_e", h, "filename", "/bin/true") &&
-	      t_str("execve_e", h, "filename_abs", "/bin/true"));
+	h2 = by(&s, r.exec_child, SAKER_EVT_EXECVE_E);
+	T_CHECK(&s, h2, "execve_e: entry record", t_str("execve_e", h2, "filename", "/bin/true") &&
+	      t_str("execve_e", h2, "filename_abs", "/bin/true") &&
+	      t_int("execve_e", h2, "res", 0));
 	h = by(&s, r.exec_child, SAKER_EVT_EXECVE);
+	T_ASSERT("execve_e: precedes the successful execve", before(&s, h2, h));
 	T_CHECK(&s, h, "execve: success with exec context",
 	      t_int("execve", h, "res", 0) &&
 	      t_str("execve", h, "filename", "/bin/true") &&
@@ -389,6 +408,7 @@ int main(void)
 	      t_str("execve", h, "cwd", cwd) && t_str("execve", h, "comm", "t-proc"));
 	T_CHECK(&s, h2, "execve_e: relative path resolved",
 	      t_str("execve_e", h2, "filename_abs", want));
+	T_ASSERT("execve_e: precedes the failed execve", before(&s, h2, h));
 
 	h = by(&s, r.execat_child, SAKER_EVT_EXECVEAT);
 	T_CHECK(&s, h, "execveat: dirfd", t_int("execveat", h, "res", 0) &&
@@ -396,10 +416,19 @@ int main(void)
 	      t_str("execveat", h, "pathname", "true") &&
 	      t_str("execveat", h, "exepath", exe_real) &&
 	      strarr_is("execveat", h, "args", args, sizeof(args)));
-	h = by(&s, r.execat_child, SAKER_EVT_EXECVEAT_E);
-	T_CHECK(&s, h, "execveat_e: resolved against dirfd",
-	      t_int("execveat_e", h, "dirfd", r.usr_bin_fd) &&
-	      t_str("execveat_e", h, "pathname_abs", "/usr/bin/true"));
+	h2 = by(&s, r.execat_child, SAKER_EVT_EXECVEAT_E);
+	T_CHECK(&s, h2, "execveat_e: resolved against dirfd",
+	      t_int("execveat_e", h2, "dirfd", r.usr_bin_fd) &&
+	      t_str("execveat_e", h2, "pathname", "true") &&
+	      t_str("execveat_e", h2, "pathname_abs", "/usr/bin/true") &&
+	      t_int("execveat_e", h2, "flags", 0));
+	T_ASSERT("execveat_e: precedes the execveat", before(&s, h2, h));
+	h = by(&s, r.memfd_child, SAKER_EVT_EXECVEAT_E);
+	T_CHECK(&s, h, "execveat_e: memfd with AT_EMPTY_PATH",
+	      t_int("execveat_e", h, "dirfd", r.memfd) &&
+	      t_str("execveat_e", h, "pathname", "") &&
+	      t_int("execveat_e", h, "flags", AT_EMPTY_PATH) &&
+	      !strncmp(saker_param_str(h, "pathname_abs"), "/memfd:saker-mem", 16));
 	h = by(&s, r.memfd_child, SAKER_EVT_EXECVEAT);
 	T_CHECK(&s, h, "execveat: memfd is flagged",
 	      t_int("execveat", h, "dirfd", r.memfd) &&

@@ -365,7 +365,7 @@ static void late_selection(struct t_session *s)
 	const struct saker_event_hdr *h;
 	pid_t pid;
 
-	/* sys_enter is hooked only once an entry record is selected */
+	/* an entry record selected while capturing, without its exec event */
 	saker_reader_select(&s->r, &sel, 1);
 	saker_reader_start(&s->r);
 	saker_reader_select(&s->r, both, 2);
