@@ -61,8 +61,7 @@ int feed_line(EventFeed *f, FixtureReader *r, const char *line, size_t len)
 int feed_file(EventFeed *f, const char *path)
 {
 	_cleanup_(fixture_reader_freep) FixtureReader *r = NULL;
-	char *line = NULL;
-	size_t cap = 0;
+	char *line;
 	ssize_t n;
 	FILE *in;
 	int k = 0;
@@ -81,7 +80,26 @@ int feed_file(EventFeed *f, const char *path)
 			fclose(in);
 		return -ENOMEM;
 	}
-	while ((n = getline(&line, &cap, in)) >= 0) {
+	line = malloc(FIXTURE_MAX_LINE + 2);
+	if (!line) {
+		if (in != stdin)
+			fclose(in);
+		return -ENOMEM;
+	}
+	/* bounded reads: a line longer than the format allows is reported and skipped */
+	while (fgets(line, FIXTURE_MAX_LINE + 2, in)) {
+		n = (ssize_t)strlen(line);
+		if (n > 0 && line[n - 1] != '\n' && !feof(in)) {
+			_cleanup_(fixture_event_freep) FixtureEvent *none = NULL;
+			int c;
+
+			while ((c = getc(in)) != EOF && c != '\n')
+				;
+			/* counts the line and words the error with its number */
+			(void)fixture_reader_parse_line(r, line, (size_t)n, &none);
+			bad_line(f, fixture_reader_error(r));
+			continue;
+		}
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			n--;
 		k = feed_line(f, r, line, (size_t)n);

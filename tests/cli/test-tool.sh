@@ -61,4 +61,11 @@ check "replay with a bad line exits 1" test "$rc" = 1
 check "bad line reported with file:line" grep -q 'bad.jsonl:4: ' "$tmp/err"
 n=$(wc -l <"$tmp/out"); g=$(wc -l <"$data/demo.txt")
 check "replay continues after a bad line" test "$n" = "$g"
+
+# replay: an overlong line is refused with its number, the next lines still run
+{ head -1 "$top/examples/demo.jsonl"; printf '{"type":"openat","tid":1,"pid":1,"args":{"name":"'
+  head -c 2100000 /dev/zero | tr '\0' A; printf '"}}\n'; sed -n 4p "$top/examples/demo.jsonl"; } >"$tmp/long.jsonl"
+"$saker" replay "$tmp/long.jsonl" -r "$top/rules" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "overlong line reported with its number" grep -q 'long.jsonl:2: line longer than' "$tmp/err"
+check "replay continues after an overlong line" test "$(wc -l <"$tmp/out")" = 1
 exit 0
