@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "config/config.h"
 #include "tool/ydom.h"
 
@@ -533,39 +534,14 @@ static int apply_document(Loader *l, const YNode *root)
 
 static int read_file(const char *path, char **ret, size_t *ret_len)
 {
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t len = 0;
+	int r = read_full_file(path, CONFIG_MAX_FILE_BYTES, ret, ret_len);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	buf = malloc(CONFIG_MAX_FILE_BYTES + 1);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n = read(fd, buf + len, CONFIG_MAX_FILE_BYTES + 1 - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > CONFIG_MAX_FILE_BYTES)
-			return -EFBIG;
+	if (r > 0) {
+		free(*ret);
+		*ret = NULL;
+		return -EFBIG;
 	}
-	buf[len] = 0;
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
+	return r;
 }
 
 static int apply_file(Loader *l, const char *path)

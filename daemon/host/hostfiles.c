@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "host/hostfiles.h"
 
 static int read_file(const char *path, char **ret, size_t *ret_len, FileStamp *ret_stamp)
@@ -20,6 +21,7 @@ static int read_file(const char *path, char **ret, size_t *ret_len, FileStamp *r
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	size_t len = 0;
+	int r;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
@@ -30,22 +32,11 @@ static int read_file(const char *path, char **ret, size_t *ret_len, FileStamp *r
 		return -EBADF;
 	if ((uint64_t)st.st_size > HOSTFILES_MAX_BYTES)
 		return -E2BIG;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = 0;
+	r = read_full_fd(fd, HOSTFILES_MAX_BYTES, &buf, &len);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return -E2BIG;
 	*ret_stamp = (FileStamp){
 		.present = true,
 		.dev = st.st_dev,

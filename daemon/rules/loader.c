@@ -47,6 +47,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "rules/loader-internal.h"
 #include "rules/loader-item.h"
 #include "rules/loader-yaml.h"
@@ -1124,59 +1125,9 @@ int ruleset_load_buffer(RuleSet *rs, const char *name, const char *buf, size_t l
 	return d->nerrors > errors0 ? -EINVAL : 0;
 }
 
-/* Read at most RULES_FILE_MAX_BYTES + 1 bytes: a file too big is refused without reading it all. */
-static int read_bounded(int fd, char **ret, size_t *ret_len)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)MIN((uint64_t)st.st_size + 1,
-								  RULES_FILE_MAX_BYTES + 1ull)
-						    : 65536;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			size_t nc = MIN(cap * 2, RULES_FILE_MAX_BYTES + 1ull);
-			char *nb;
-
-			if (nc <= cap)
-				break; /* read the limit plus one byte: too big */
-			nb = realloc(buf, nc);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-			cap = nc;
-		}
-		if (!buf) {
-			buf = malloc(cap);
-			if (!buf)
-				return -ENOMEM;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 int ruleset_load_file(RuleSet *rs, const char *path, Diags *d)
 {
 	_cleanup_free_ char *buf = NULL;
-	_cleanup_close_ int fd = -1;
 	SrcPos pos = { 0 };
 	size_t len = 0;
 	int r, q;
@@ -1189,13 +1140,15 @@ int ruleset_load_file(RuleSet *rs, const char *path, Diags *d)
 	}
 	if (r < 0)
 		return r;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	r = fd < 0 ? -errno : read_bounded(fd, &buf, &len);
+	/* one byte over the limit is enough for ruleset_load_buffer() to refuse it */
+	r = read_full_file(path, RULES_FILE_MAX_BYTES + 1, &buf, &len);
+	if (r > 0)
+		r = 0;
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0) {
 		q = diags_add(d, DIAG_ERROR, &pos, NULL, "cannot read rule file: %s", strerror(-r));
 		return q < 0 ? q : r;
 	}
-	return ruleset_load_buffer(rs, path, buf ? buf : "", len, d);
+	return ruleset_load_buffer(rs, path, buf, len, d);
 }

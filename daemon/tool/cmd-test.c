@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fileio.h"
 #include "common/hashmap.h"
 #include "rules/engine.h"
 #include "tool/events.h"
@@ -174,42 +175,14 @@ static char *resolve_path(const char *casefile, const char *p)
 
 static int read_file(const char *path, char **ret, size_t *ret_len)
 {
-	FILE *f = fopen(path, "re");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	int r = read_full_file(path, YDOM_MAX_BYTES, ret, ret_len);
 
-	if (!f)
-		return -errno;
-	for (;;) {
-		size_t n;
-
-		if (cap - len < 65536) {
-			char *nb;
-
-			if (cap > YDOM_MAX_BYTES) {
-				free(buf);
-				fclose(f);
-				return -EFBIG;
-			}
-			nb = realloc(buf, cap + 65536 + 1);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -ENOMEM;
-			}
-			buf = nb;
-			cap += 65536;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
+	if (r > 0) {
+		free(*ret);
+		*ret = NULL;
+		return -EFBIG;
 	}
-	fclose(f);
-	buf[len] = 0;
-	*ret = buf;
-	*ret_len = len;
-	return 0;
+	return r;
 }
 
 static void mark(StrMap *m, const char *name)
