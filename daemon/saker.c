@@ -36,6 +36,12 @@ static void usage(FILE *f)
 	      "      JSON object per line. RULES may be files or directories\n"
 	      "      (their *.yaml files, in name order); default:\n"
 	      "      " SAKER_DEFAULT_RULES_DIR ".\n"
+	      "  stats [--json] [-s SOCKET]\n"
+	      "      Show the running sakerd's counters: events, drops, rule hits,\n"
+	      "      alerts, state tables, outputs (root only; see docs/control.md).\n"
+	      "  capture -w FILE [-d SECONDS] [-s SOCKET]\n"
+	      "      Have the running sakerd record what it reads into FILE (\"-\":\n"
+	      "      stdout) for SECONDS, or until interrupted; replay it later.\n"
 	      "\n"
 	      "Exit status: 0 on success, 1 when rules or tests failed, 2 on usage\n"
 	      "errors.\n",
@@ -52,6 +58,8 @@ int main(int argc, char **argv)
 		{ "list-fields", cmd_list_fields },
 		{ "test", cmd_test },
 		{ "replay", cmd_replay },
+		{ "stats", cmd_stats },
+		{ "capture", cmd_capture },
 	};
 	size_t i;
 

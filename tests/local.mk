@@ -103,18 +103,18 @@ test_procscan_LDADD = $(SAKER_HOST_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += test-ring-reader test-capture
 test_ring_reader_SOURCES = tests/unit/test-ring-reader.c
 test_ring_reader_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-test_ring_reader_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_ring_reader_LDADD = $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
 test_capture_SOURCES = tests/unit/test-capture.c tests/unit/evbuild.c tests/unit/evbuild.h
 test_capture_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-test_capture_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_capture_LDADD = $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
 FUZZ_REPLAYS += fuzz-capture-replay
 fuzz_capture_replay_SOURCES = tests/fuzz/fuzz-capture.c tests/fuzz/replay-main.c
-fuzz_capture_replay_LDADD = $(SAKER_LIBS)
+fuzz_capture_replay_LDADD = $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS)
 FUZZ_TARGETS += fuzz-capture
 fuzz_capture_SOURCES = tests/fuzz/fuzz-capture.c
 fuzz_capture_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 fuzz_capture_LDFLAGS = -fsanitize=fuzzer
-fuzz_capture_LDADD = $(SAKER_LIBS)
+fuzz_capture_LDADD = $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS)
 # sakerd's configuration (daemon/config/): files, drop-ins, overrides, docs/configuration.md.
 UNIT_TESTS += test-config
 test_config_SOURCES = tests/unit/test-config.c
@@ -122,3 +122,38 @@ test_config_CPPFLAGS = $(AM_CPPFLAGS) -DCONFIG_TEST_DATA='"$(abs_top_srcdir)/tes
 	-DCONFIG_DOC='"$(abs_top_srcdir)/docs/configuration.md"'
 test_config_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 test_config_LDADD = $(SAKER_CONFIG_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+# Alert outputs and the per-rule rate limiter (daemon/output/): queues, sinks, child processes.
+UNIT_TESTS += test-outputs test-ratelimit
+test_outputs_SOURCES = tests/unit/test-outputs.c
+test_outputs_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
+test_outputs_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_ratelimit_SOURCES = tests/unit/test-ratelimit.c
+test_ratelimit_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_ratelimit_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+# The control socket (daemon/control/): server and client in one process, threads and children.
+UNIT_TESTS += test-control
+test_control_SOURCES = tests/unit/test-control.c
+test_control_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
+test_control_LDFLAGS = -pthread
+test_control_LDADD = $(SAKER_CTL_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+# The resolver behind fd.sip.name (daemon/dns/): unit test with a fake DNS server, fuzz target
+# over the answer parser and its corpus replay.
+UNIT_TESTS += test-dns
+test_dns_SOURCES = tests/unit/test-dns.c tests/unit/fieldtest.c tests/unit/fieldtest.h \
+	tests/unit/evbuild.c tests/unit/evbuild.h
+test_dns_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_dns_LDADD = $(SAKER_DNS_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+FUZZ_REPLAYS += fuzz-dns-replay
+fuzz_dns_replay_SOURCES = tests/fuzz/fuzz-dns.c tests/fuzz/replay-main.c
+fuzz_dns_replay_LDADD = $(SAKER_DNS_LIBS) $(SAKER_LIBS)
+FUZZ_TARGETS += fuzz-dns
+fuzz_dns_SOURCES = tests/fuzz/fuzz-dns.c
+fuzz_dns_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+fuzz_dns_LDFLAGS = -fsanitize=fuzzer
+fuzz_dns_LDADD = $(SAKER_DNS_LIBS) $(SAKER_LIBS)
+# Capture snapshots and replay (daemon/capture/snapshot.c, replay.c): state round trips,
+# field-by-field comparison through the real field table, mid-stream blocks, damage.
+UNIT_TESTS += test-snapshot
+test_snapshot_SOURCES = tests/unit/test-snapshot.c
+test_snapshot_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_snapshot_LDADD = $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)

@@ -125,7 +125,7 @@ for suite in $suites; do
 		say "kernel module in QEMU guests"
 		if [ -x tests/kmod/run.sh ]; then
 			kmodlog=$(mktemp)
-			tests/kmod/run.sh 2>&1 | tee "$kmodlog"; rc=${PIPESTATUS[0]}
+			SAKER_BUILD_DIR=$build tests/kmod/run.sh 2>&1 | tee "$kmodlog"; rc=${PIPESTATUS[0]}
 			sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$kmodlog" | tail -1)
 			rm -f "$kmodlog"
 			if [ -n "$sum" ]; then add_counts kmod "${sum%% *}" "$(echo "$sum" | awk '{print $3}')"

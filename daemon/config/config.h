@@ -63,6 +63,12 @@ typedef struct Config {
 	uint64_t metrics_interval_ms;
 	double outputs_rate; /* alerts per second per rule; 0: unlimited */
 	int64_t outputs_max_burst;
+	int64_t outputs_queue_capacity;
+	bool dns_enabled;
+	char *dns_server;
+	uint64_t dns_min_ttl_ms;
+	uint64_t dns_max_ttl_ms;
+	char *control_socket;
 
 	int64_t driver_buffer_size_kb;
 	int64_t driver_snaplen;

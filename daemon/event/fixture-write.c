@@ -488,3 +488,28 @@ int fixture_write_container(StrBuf *sb, const Container *c)
 	jw_raw(&w, "}}");
 	return w.r < 0 ? w.r : 0;
 }
+
+int fixture_write_users(StrBuf *sb, const FixtureUser *list, size_t n, bool groups)
+{
+	JW w = { .sb = sb, .first = true };
+	size_t i;
+
+	if (n > FIXTURE_MAX_USERS)
+		return -E2BIG;
+	jw_raw(&w, groups ? "{\"groups\":[" : "{\"users\":[");
+	for (i = 0; i < n; i++) {
+		if (i)
+			jw_raw(&w, ",");
+		jw_raw(&w, "{");
+		w.first = true;
+		jw_u64(&w, groups ? "gid" : "uid", list[i].id);
+		jw_str(&w, "name", list[i].name ? list[i].name : "");
+		if (!groups) {
+			jw_str(&w, "home", list[i].home);
+			jw_str(&w, "shell", list[i].shell);
+		}
+		jw_raw(&w, "}");
+	}
+	jw_raw(&w, "]}");
+	return w.r < 0 ? w.r : 0;
+}

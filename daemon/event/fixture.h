@@ -109,5 +109,11 @@ int fixture_write_proc(StrBuf *sb, const Proc *p, uint64_t boot_ns);
 int fixture_write_fd(StrBuf *sb, int64_t tid, int64_t pid, const FdInfo *f);
 /* A context-only line describing container c. */
 int fixture_write_container(StrBuf *sb, const Container *c);
+/*
+ * A context-only line {"users":[...]} with the n entries of list, or
+ * {"groups":[...]} when groups (home and shell are then not written).
+ * -E2BIG for more than FIXTURE_MAX_USERS entries.
+ */
+int fixture_write_users(StrBuf *sb, const FixtureUser *list, size_t n, bool groups);
 
 #endif /* SAKER_FIXTURE_H */

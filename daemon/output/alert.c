@@ -29,7 +29,7 @@ int alert_render_text(const Alert *a, StrBuf *sb)
 		memset(&tm, 0, sizeof(tm));
 	strbuf_printf(sb, "%02d:%02d:%02d.%09llu: %s ", tm.tm_hour, tm.tm_min, tm.tm_sec,
 		      (unsigned long long)(a->time_ns % 1000000000ull),
-		      priority_to_display(a->priority));
+		      priority_to_display(a->priority) ? priority_to_display(a->priority) : "Unknown");
 	return strbuf_append(sb, a->output, a->output_len);
 }
 
@@ -38,6 +38,9 @@ int alert_render_json(const Alert *a, const AlertJsonOptions *opts, StrBuf *sb)
 	static const AlertJsonOptions defaults = { true, true, true };
 	const char *pri = priority_to_display(a->priority);
 	size_t i;
+
+	if (!pri)
+		pri = "Unknown";
 
 	if (!opts)
 		opts = &defaults;
@@ -66,7 +69,7 @@ int alert_render_json(const Alert *a, const AlertJsonOptions *opts, StrBuf *sb)
 	strbuf_puts(sb, ",\"priority\":");
 	strbuf_put_json_string(sb, pri, strlen(pri));
 	strbuf_puts(sb, ",\"rule\":");
-	strbuf_put_json_string(sb, a->rule, strlen(a->rule));
+	strbuf_put_json_string(sb, a->rule ? a->rule : "", a->rule ? strlen(a->rule) : 0);
 	strbuf_puts(sb, ",\"source\":");
 	strbuf_put_json_string(sb, a->source ? a->source : "syscall",
 			       a->source ? strlen(a->source) : 7);

@@ -25,6 +25,7 @@ typedef struct AlertField {
 typedef struct Alert {
 	uint64_t time_ns; /* wall clock, ns since the epoch */
 	const char *rule;
+	size_t rule_id; /* the rule's index in its engine (rate limiting key) */
 	Priority priority;
 	const char *const *tags;
 	size_t ntags;

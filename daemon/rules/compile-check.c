@@ -774,6 +774,37 @@ static int compile_evtdir(ExprCompiler *c, const Ast *a, Expr **ret)
 	return 0;
 }
 
+/*
+ * Domain names (fd.sip.name ...) have lower-case values without a trailing
+ * dot: fold the constants compared with them alike, so that rules match
+ * names case-insensitively.  Regular expressions are left as written.
+ */
+static int fold_domain_names(ExprCompiler *c, ExprOp op, StrVec *sv)
+{
+	bool equality = op == OP_EQ || op == OP_NE || op == OP_IN || op == OP_INTERSECTS;
+	size_t i, j;
+
+	if (op == OP_REGEX)
+		return 0;
+	for (i = 0; i < sv->n; i++) {
+		AstStr *v = &sv->v[i];
+		size_t len = v->len;
+		char *s;
+
+		if (equality && len > 1 && v->s[len - 1] == '.')
+			len--;
+		s = arena_strndup(&c->arena, v->s, len);
+		if (!s)
+			return -ENOMEM;
+		for (j = 0; j < len; j++)
+			if (s[j] >= 'A' && s[j] <= 'Z')
+				s[j] = (char)(s[j] + 32);
+		v->s = s;
+		v->len = len;
+	}
+	return 0;
+}
+
 int cc_check(ExprCompiler *c, const Ast *a, Expr **ret)
 {
 	const AstValue *lhs = a->check.lhs, *rhs = a->check.rhs;
@@ -876,6 +907,11 @@ int cc_check(ExprCompiler *c, const Ast *a, Expr **ret)
 		if (x->cls == CC_STR)
 			for (i = 0; i < sv.n && i < 1000; i++)
 				check_value_is_field(c, &sv.v[i]);
+		if (x->cls == CC_STR && !ls->is_xform && field_is_dns_name(ls->def)) {
+			r = fold_domain_names(c, op, &sv);
+			if (r < 0)
+				return r;
+		}
 		r = build_constants(c, x, &sv);
 		if (r < 0)
 			return r;

@@ -70,6 +70,17 @@ void detector_set_boot_time(Detector *d, uint64_t boot_to_realtime_ns)
 	d->boot_ns = boot_to_realtime_ns;
 }
 
+int detector_set_hostname(Detector *d, const char *hostname)
+{
+	char *h = strdup(hostname ? hostname : "");
+
+	if (!h)
+		return -ENOMEM;
+	free(d->hostname);
+	d->hostname = h;
+	return 0;
+}
+
 static int ensure_fields(Detector *d, size_t n)
 {
 	FormatField *ff;
@@ -117,6 +128,7 @@ static int raise_alert(Detector *d, const EngineRule *r, const SkEvent *e, detec
 	a = (Alert){
 		.time_ns = e->ts + d->boot_ns,
 		.rule = engine_rule_name(r),
+		.rule_id = engine_rule_index(r),
 		.priority = engine_rule_priority(r),
 		.source = engine_rule_source(r),
 		.hostname = d->hostname,

@@ -30,6 +30,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Detector *, detector_free);
 /* Swap the ruleset (reload): later events use engine. */
 void detector_set_engine(Detector *d, Engine *engine);
 void detector_set_boot_time(Detector *d, uint64_t boot_to_realtime_ns);
+/* The host name later alerts and evt.hostname carry (a capture's, on replay). */
+int detector_set_hostname(Detector *d, const char *hostname);
 /*
  * Process one decoded event.  Returns the number of alerts raised, or a
  * negative errno (-ENOMEM from the state; the event is then only partly

@@ -11,6 +11,7 @@
 #include "rules/arena.h"
 #include "rules/engine.h"
 #include "rules/expr-internal.h"
+#include "rules/field-ext.h"
 
 struct EngineRule {
 	const char *name;
@@ -389,6 +390,164 @@ const char *engine_rule_field_name(const EngineRule *r, size_t i)
 const EvtTypeSet *engine_rule_evttypes(const EngineRule *r)
 {
 	return &r->evts;
+}
+
+/* ---- domain names for the resolver ---- */
+
+/* Longest host name (RFC 1035: 255 bytes on the wire, 253 as text) and label. */
+#define DNS_NAME_MAX 253
+#define DNS_LABEL_MAX 63
+
+/* A host name as the resolver can look it up: labels of [a-z0-9_-], 1 to 63 long. */
+static bool is_host_name(const char *s, size_t len)
+{
+	size_t i, label = 0;
+
+	if (len == 0 || len > DNS_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return false;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+			   c == '_') {
+			if (++label > DNS_LABEL_MAX)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0;
+}
+
+static int dns_add(StrSet *names, const char *s, size_t len)
+{
+	char buf[DNS_NAME_MAX + 1];
+	size_t i;
+
+	if (len && s[len - 1] == '.')
+		len--;
+	if (len > DNS_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++)
+		buf[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+	if (!is_host_name(buf, len))
+		return 0;
+	return strset_add(names, buf, len);
+}
+
+static int dns_collect_cmp(const ExprCmp *x, StrSet *names)
+{
+	size_t i, n, len;
+	int r;
+
+	if (x->lhs->is_xform || !field_is_dns_name(x->lhs->def) || x->rhs || x->cls != CC_STR)
+		return 0;
+	switch (x->op) {
+	case OP_EQ:
+	case OP_NE:
+		return x->str ? dns_add(names, x->str, x->len) : 0;
+	case OP_IN:
+	case OP_INTERSECTS:
+		n = x->set ? strset_size(x->set) : 0;
+		for (i = 0; i < n; i++) {
+			const char *s = strset_item(x->set, i, &len);
+
+			r = s ? dns_add(names, s, len) : 0;
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Walk e; a macro (EX_MEMO) is shared by its users and walked once (seen). */
+static int dns_collect(const Expr *e, StrSet *names, StrSet *seen, unsigned depth)
+{
+	size_t i;
+	int r;
+
+	/* the compiler bounds nesting (EXPR_MAX_COMPILE_DEPTH); stay safe regardless */
+	if (depth > 2 * EXPR_MAX_COMPILE_DEPTH)
+		return 0;
+	switch (e->kind) {
+	case EX_AND:
+	case EX_OR:
+		for (i = 0; i < e->n; i++) {
+			r = dns_collect(e->kids[i], names, seen, depth + 1);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	case EX_NOT:
+		return dns_collect(e->kid, names, seen, depth + 1);
+	case EX_MEMO:
+		if (strset_contains(seen, &e, sizeof(e)))
+			return 0;
+		r = strset_add(seen, &e, sizeof(e));
+		if (r < 0)
+			return r;
+		return dns_collect(e->kid, names, seen, depth + 1);
+	case EX_CMP:
+		return dns_collect_cmp(e->cmp, names);
+	default:
+		return 0;
+	}
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **engine_dns_names_free(char **names)
+{
+	size_t i;
+
+	for (i = 0; names && names[i]; i++)
+		free(names[i]);
+	free(names);
+	return NULL;
+}
+
+int engine_dns_names(const Engine *e, char ***ret_names, size_t *ret_n)
+{
+	_cleanup_(strset_freep) StrSet *names = strset_new(), *seen = strset_new();
+	char **v;
+	size_t i, n, len;
+	int r;
+
+	if (!names || !seen)
+		return -ENOMEM;
+	for (i = 0; i < e->nrules; i++) {
+		if (!e->rules[i].enabled || !e->rules[i].expr)
+			continue;
+		r = dns_collect(e->rules[i].expr, names, seen, 0);
+		if (r < 0)
+			return r;
+	}
+	n = strset_size(names);
+	v = new0(char *, n + 1);
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const char *s = strset_item(names, i, &len);
+
+		v[i] = s ? strndup(s, len) : NULL;
+		if (!v[i]) {
+			engine_dns_names_free(v);
+			return -ENOMEM;
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_strp);
+	*ret_names = v;
+	*ret_n = n;
+	return 0;
 }
 
 void engine_stats(const Engine *e, EngineStats *ret)

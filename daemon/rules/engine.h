@@ -116,6 +116,21 @@ const char *engine_rule_field_name(const EngineRule *r, size_t i);
 /* Event types the rule runs for. */
 const EvtTypeSet *engine_rule_evttypes(const EngineRule *r);
 
+/*
+ * The domain names enabled rules compare fd.cip.name, fd.sip.name,
+ * fd.lip.name or fd.rip.name with, for the daemon's resolver to watch:
+ * the constants of =, !=, in and intersects checks on the plain field
+ * (lists and macros expanded, exceptions included), lower-cased, without a
+ * trailing dot, sorted and without duplicates.  Values that cannot be
+ * resolved are left out: patterns (startswith, glob, regex ...), wildcards
+ * ("*.example.com") and text that is not a host name.  Returns 0 with a
+ * NULL-terminated array of *ret_n strings (free with engine_dns_names_free;
+ * an empty array when there are none), or -ENOMEM.
+ */
+int engine_dns_names(const Engine *e, char ***ret_names, size_t *ret_n);
+/* Free what engine_dns_names() returned; NULL is fine.  Returns NULL. */
+char **engine_dns_names_free(char **names);
+
 typedef struct EngineStats {
 	uint64_t events; /* engine_eval calls */
 	uint64_t rule_evals; /* conditions evaluated */

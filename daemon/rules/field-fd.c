@@ -493,26 +493,79 @@ SIDE_FIELD(x_fd_sproto, port_field(ctx, out, SIDE_SERVER, true))
 SIDE_FIELD(x_fd_lproto, port_field(ctx, out, SIDE_LOCAL, true))
 SIDE_FIELD(x_fd_rproto, port_field(ctx, out, SIDE_REMOTE, true))
 
+/* The resolver's hook (field-ext.h): one of the two forms, or none. */
+static field_dns_names_fn dns_names;
 static field_dns_lookup_fn dns_lookup;
 static void *dns_userdata;
+
+struct FieldDnsNames {
+	EvalCtx *ctx;
+	FieldValues *out;
+};
+
+void field_set_dns_names(field_dns_names_fn fn, void *userdata)
+{
+	dns_names = fn;
+	dns_lookup = NULL;
+	dns_userdata = fn ? userdata : NULL;
+}
 
 void field_set_dns_lookup(field_dns_lookup_fn fn, void *userdata)
 {
 	dns_lookup = fn;
-	dns_userdata = userdata;
+	dns_names = NULL;
+	dns_userdata = fn ? userdata : NULL;
+}
+
+int field_dns_names_add(FieldDnsNames *names, const char *name, size_t len)
+{
+	FieldValues *out = names->out;
+	size_t i, j;
+	char *copy;
+
+	for (i = 0; i < out->n; i++) {
+		int c = memcmp(out->v[i].str, name, MIN(out->v[i].len, len));
+
+		if (c == 0 && out->v[i].len == len)
+			return 0;
+		if (c > 0 || (c == 0 && out->v[i].len > len))
+			break;
+	}
+	if (out->n >= FIELD_MAX_VALUES)
+		return -ENOBUFS;
+	copy = eval_strndup(names->ctx, name, len);
+	if (!copy)
+		return -ENOBUFS;
+	for (j = out->n; j > i; j--)
+		out->v[j] = out->v[j - 1];
+	out->n++;
+	memset(&out->v[i], 0, sizeof(out->v[i]));
+	out->v[i].type = FT_STRING;
+	out->v[i].str = copy;
+	out->v[i].len = len;
+	return 0;
 }
 
 static int dns_field(EvalCtx *ctx, FieldValues *out, int side)
 {
 	FieldValues tmp;
 	const char *name;
+	uint64_t ts;
 
-	if (!dns_lookup)
+	if (!dns_names && !dns_lookup)
 		return 0;
 	tmp.n = 0;
 	if (ip_field(ctx, &tmp, side, FT_IPADDR) < 0 || tmp.n == 0)
 		return 0;
-	name = dns_lookup(dns_userdata, &tmp.v[0].ip, ctx->evt->ts + ctx->boot_to_realtime_ns);
+	ts = ctx->evt->ts + ctx->boot_to_realtime_ns;
+	if (dns_names) {
+		FieldDnsNames names = { .ctx = ctx, .out = out };
+
+		/* names past the limits are left out: the field keeps those it has */
+		dns_names(dns_userdata, &tmp.v[0].ip, ts, &names);
+		return 0;
+	}
+	name = dns_lookup(dns_userdata, &tmp.v[0].ip, ts);
 	return name ? fv_str(out, name) : 0;
 }
 
@@ -871,17 +924,21 @@ const FieldDef field_defs_fd[] = {
 	{ "fd.containerdirectory", FT_STRING, 0,
 	  "The container id and the fd directory joined with ':'.", x_fd_containerdirectory,
 	  NULL },
-	{ "fd.cip.name", FT_STRING, 0,
-	  "The domain name of the client's IP address, when the DNS cache knows it.",
+	{ "fd.cip.name", FT_STRING, FF_MULTI,
+	  "The domain names a rule watches that resolve to the client's IP address "
+	  "(several for a shared address), lower-case.",
 	  x_fd_cip_name, NULL },
-	{ "fd.sip.name", FT_STRING, 0,
-	  "The domain name of the server's IP address, when the DNS cache knows it.",
+	{ "fd.sip.name", FT_STRING, FF_MULTI,
+	  "The domain names a rule watches that resolve to the server's IP address "
+	  "(several for a shared address), lower-case.",
 	  x_fd_sip_name, NULL },
-	{ "fd.lip.name", FT_STRING, 0,
-	  "The domain name of the local IP address, when the DNS cache knows it.",
+	{ "fd.lip.name", FT_STRING, FF_MULTI,
+	  "The domain names a rule watches that resolve to the local IP address "
+	  "(several for a shared address), lower-case.",
 	  x_fd_lip_name, NULL },
-	{ "fd.rip.name", FT_STRING, 0,
-	  "The domain name of the remote IP address, when the DNS cache knows it.",
+	{ "fd.rip.name", FT_STRING, FF_MULTI,
+	  "The domain names a rule watches that resolve to the remote IP address "
+	  "(several for a shared address), lower-case.",
 	  x_fd_rip_name, NULL },
 	{ "fd.dev", FT_NUMBER, 0, "The device number of the file system holding the file.",
 	  x_fd_dev, NULL },

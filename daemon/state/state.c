@@ -426,7 +426,16 @@ int state_get_or_add_container(State *s, const char *full_id, const char *runtim
 	if (r < 0)
 		return r;
 	*ret = container_ref(c);
+	if (r > 0 && s->on_new_container)
+		s->on_new_container(s, c, s->on_new_container_data);
 	return r;
+}
+
+void state_set_container_hook(State *s, void (*fn)(State *s, Container *c, void *userdata),
+			      void *userdata)
+{
+	s->on_new_container = fn;
+	s->on_new_container_data = userdata;
 }
 
 void state_set_container(State *s, Proc *p, Container *c)
@@ -618,6 +627,65 @@ Proc *state_get_thread(State *s, int64_t tid)
 size_t state_nthreads(const State *s)
 {
 	return u64map_size(s->threads);
+}
+
+bool state_next_thread(State *s, size_t *iter, Proc **ret)
+{
+	void *v;
+
+	if (!u64map_next(s->threads, iter, NULL, &v))
+		return false;
+	*ret = v;
+	return true;
+}
+
+Proc *state_next_thread_lru(State *s, const Proc *prev)
+{
+	if (!prev)
+		return s->lru_tail ? s->lru_tail : s->dead_tail;
+	if (prev->lru_prev)
+		return prev->lru_prev;
+	return prev->dead ? NULL : s->dead_tail;
+}
+
+size_t state_ncontainers(const State *s)
+{
+	return strmap_size(s->containers);
+}
+
+bool state_next_container(State *s, size_t *iter, Container **ret)
+{
+	void *v;
+
+	if (!strmap_next(s->containers, iter, NULL, NULL, &v))
+		return false;
+	*ret = v;
+	return true;
+}
+
+size_t state_nfds(State *s)
+{
+	_cleanup_(u64map_freep) U64Map *seen = NULL;
+	size_t iter = 0, n = 0;
+	Proc *p;
+
+	while (state_next_thread(s, &iter, &p)) {
+		FdTable *t = p->fds;
+
+		if (!t)
+			continue;
+		if (t->refs > 1) {
+			/* shared: count it at its first thread only */
+			if (!seen && !(seen = u64map_new()))
+				return n; /* out of memory: a lower bound */
+			if (u64map_get(seen, (uintptr_t)t))
+				continue;
+			if (u64map_put(seen, (uintptr_t)t, t) < 0)
+				return n;
+		}
+		n += fdtable_size(t);
+	}
+	return n;
 }
 
 static void remove_proc(State *s, Proc *p)

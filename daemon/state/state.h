@@ -102,6 +102,8 @@ typedef struct Container {
 	bool privileged;
 	uint64_t created_ns;
 	unsigned refs;
+	bool meta_done;	     /* the runtime's metadata was read (or given up on) */
+	uint8_t meta_tries;  /* attempts to read it */
 } Container;
 
 typedef struct Proc {
@@ -157,6 +159,9 @@ typedef struct State {
 	U64Map *pending_exec;	   /* tid -> PendingExec* (execve entry records) */
 	uint64_t pending_dropped;  /* entry records dropped at STATE_MAX_PENDING_EXEC */
 	uint64_t container_overflow; /* containers kept outside the full table */
+	/* called when an event names a container not seen before (see state_set_container_hook) */
+	void (*on_new_container)(struct State *s, Container *c, void *userdata);
+	void *on_new_container_data;
 } State;
 
 /* An execve/execveat entry record waiting for its exit record (same tid). */
@@ -178,6 +183,23 @@ Proc *state_get_thread(State *s, int64_t tid);
 void state_touch(State *s, Proc *p);
 /* Number of threads in the table (live and dead). */
 size_t state_nthreads(const State *s);
+/*
+ * Every thread (live and dead) in no particular order: start with *iter = 0;
+ * false at the end.  The table must not change during the walk.
+ */
+bool state_next_thread(State *s, size_t *iter, Proc **ret);
+/*
+ * The threads from the least to the most recently used: the live list, then
+ * the dead list, each oldest first.  Start with prev = NULL; NULL at the end.
+ * Upserting threads in this order gives a new table the same LRU order.
+ */
+Proc *state_next_thread_lru(State *s, const Proc *prev);
+/* Containers in the table (those kept outside it at the limit are not counted). */
+size_t state_ncontainers(const State *s);
+/* Every container of the table: start with *iter = 0; false at the end. */
+bool state_next_container(State *s, size_t *iter, Container **ret);
+/* Fds over the distinct fd tables (a table shared by threads counts once); O(threads). */
+size_t state_nfds(State *s);
 /*
  * Set the table limit (at least STATE_MIN_THREADS); evicts down to it at
  * once.  Returns the limit in effect.
@@ -233,6 +255,13 @@ int state_set_cgroups(State *s, Proc *p, const char *cgroups);
 int state_get_or_add_container(State *s, const char *full_id, const char *runtime,
 			       Container **ret);
 Container *state_find_container(State *s, const char *id);
+/*
+ * Have fn called (with userdata) each time state_get_or_add_container()
+ * creates a container, e.g. to read its metadata at once.  fn may change
+ * the container's descriptive fields, not the tables.  NULL removes it.
+ */
+void state_set_container_hook(State *s, void (*fn)(State *s, Container *c, void *userdata),
+			      void *userdata);
 Container *container_ref(Container *c);
 /* Drops a reference; the table entry goes away with the last one. */
 void container_unref(State *s, Container *c);
@@ -395,6 +424,13 @@ int userdb_add_user(UserDb *db, uint32_t uid, const char *name, const char *home
 int userdb_add_group(UserDb *db, uint32_t gid, const char *name);
 size_t userdb_nusers(const UserDb *db);
 size_t userdb_ngroups(const UserDb *db);
+/*
+ * Every entry in no particular order: start with *iter = 0; false at the end.
+ * Any ret_* may be NULL; home and shell may come back NULL.
+ */
+bool userdb_next_user(const UserDb *db, size_t *iter, uint32_t *ret_uid, const char **ret_name,
+		      const char **ret_home, const char **ret_shell);
+bool userdb_next_group(const UserDb *db, size_t *iter, uint32_t *ret_gid, const char **ret_name);
 
 /* User and group names, "<NA>"-free: unknown ids return NULL. */
 const char *userdb_user_name(const UserDb *db, uint32_t uid);

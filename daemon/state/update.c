@@ -1307,3 +1307,39 @@ void state_update_post(State *s, const SkEvent *e, EvalCtx *ctx)
 	ctx->proc = NULL;
 	ctx->fd = NULL;
 }
+
+static void bitmap_set(uint64_t *bits, unsigned type)
+{
+	if (type < SAKER_EVT_MAX)
+		bits[type / 64] |= 1ull << (type % 64);
+}
+
+void state_event_bitmap(uint64_t *bits)
+{
+	static const uint16_t always[] = {
+		SAKER_EVT_PROCEXIT,	  SAKER_EVT_PROCFORK,	   SAKER_EVT_EXECVE_E,
+		SAKER_EVT_EXECVEAT_E,	  SAKER_EVT_CLONE,	   SAKER_EVT_CLONE3,
+		SAKER_EVT_FORK,		  SAKER_EVT_VFORK,	   SAKER_EVT_EXECVE,
+		SAKER_EVT_EXECVEAT,	  SAKER_EVT_OPEN,	   SAKER_EVT_OPENAT,
+		SAKER_EVT_OPENAT2,	  SAKER_EVT_CREAT,	   SAKER_EVT_SOCKET,
+		SAKER_EVT_SOCKETPAIR,	  SAKER_EVT_CONNECT,	   SAKER_EVT_ACCEPT,
+		SAKER_EVT_ACCEPT4,	  SAKER_EVT_BIND,	   SAKER_EVT_DUP,
+		SAKER_EVT_DUP2,		  SAKER_EVT_DUP3,	   SAKER_EVT_FCNTL,
+		SAKER_EVT_PIPE,		  SAKER_EVT_PIPE2,	   SAKER_EVT_MEMFD_CREATE,
+		SAKER_EVT_USERFAULTFD,	  SAKER_EVT_IO_URING_SETUP, SAKER_EVT_BPF,
+		SAKER_EVT_FSOPEN,	  SAKER_EVT_FSMOUNT,	   SAKER_EVT_OPEN_TREE,
+		SAKER_EVT_PERF_EVENT_OPEN, SAKER_EVT_CLOSE,
+	};
+	unsigned t;
+
+	for (t = 0; t < ELEMENTSOF(always); t++)
+		bitmap_set(bits, always[t]);
+	/* calls that change credentials, namespaces or cgroups carry the task context */
+	for (t = 0; t < SAKER_EVT_MAX; t++) {
+		const struct event_info *ev = event_info_get(t);
+
+		if (ev && ev->is_syscall &&
+		    (event_param_index(ev, "uid") >= 0 || event_param_index(ev, "cgroups") >= 0))
+			bitmap_set(bits, t);
+	}
+}

@@ -11,6 +11,7 @@
 #define SAKER_UPDATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "event/decode.h"
 #include "rules/field.h"
@@ -29,6 +30,14 @@
 int state_update(State *s, const SkEvent *e, EvalCtx *ctx);
 /* The second half, after the rules saw e: closes fds, marks exits. */
 void state_update_post(State *s, const SkEvent *e, EvalCtx *ctx);
+
+/*
+ * Set in bits (SAKER_EVT_BITMAP_WORDS words) the event types the updater
+ * needs to keep the tables right whatever the rules select: process life
+ * (fork, exec, exit), every call that creates, duplicates or closes an fd,
+ * and every event carrying credentials, namespaces or cgroups.
+ */
+void state_event_bitmap(uint64_t *bits);
 
 /*
  * Lexically join base and path (when path is relative) and normalise "."

@@ -233,6 +233,41 @@ size_t userdb_ngroups(const UserDb *db)
 	return db ? u64map_size(db->groups) : 0;
 }
 
+bool userdb_next_user(const UserDb *db, size_t *iter, uint32_t *ret_uid, const char **ret_name,
+		      const char **ret_home, const char **ret_shell)
+{
+	const UserEnt *u;
+	uint64_t id;
+	void *v;
+
+	if (!db || !u64map_next(db->users, iter, &id, &v))
+		return false;
+	u = v;
+	if (ret_uid)
+		*ret_uid = (uint32_t)id;
+	if (ret_name)
+		*ret_name = u->name;
+	if (ret_home)
+		*ret_home = u->home;
+	if (ret_shell)
+		*ret_shell = u->shell;
+	return true;
+}
+
+bool userdb_next_group(const UserDb *db, size_t *iter, uint32_t *ret_gid, const char **ret_name)
+{
+	uint64_t id;
+	void *v;
+
+	if (!db || !u64map_next(db->groups, iter, &id, &v))
+		return false;
+	if (ret_gid)
+		*ret_gid = (uint32_t)id;
+	if (ret_name)
+		*ret_name = v;
+	return true;
+}
+
 const char *userdb_user_name(const UserDb *db, uint32_t uid)
 {
 	const UserEnt *u = db ? u64map_get(db->users, uid) : NULL;

@@ -31,6 +31,11 @@ int feed_event(EventFeed *f, FixtureReader *r, const FixtureEvent *fe)
 		bad_line(f, msg);
 		return k;
 	}
+	if (f->on_line) {
+		k = f->on_line(f, r, fe);
+		if (k < 0)
+			return k;
+	}
 	if (fe->has_event) {
 		f->events++;
 		k = detector_process(f->detector, &fe->evt, f->on_alert, f->userdata);
@@ -60,32 +65,37 @@ int feed_line(EventFeed *f, FixtureReader *r, const char *line, size_t len)
 
 int feed_file(EventFeed *f, const char *path)
 {
-	_cleanup_(fixture_reader_freep) FixtureReader *r = NULL;
-	char *line;
-	ssize_t n;
 	FILE *in;
-	int k = 0;
+	int k;
 
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	if (!in) {
 		char msg[600];
 
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		k = -errno;
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(-k));
 		bad_line(f, msg);
-		return -errno;
+		return k;
 	}
-	r = fixture_reader_new(path);
-	if (!r) {
-		if (in != stdin)
-			fclose(in);
+	k = feed_stream(f, in, path);
+	if (in != stdin)
+		fclose(in);
+	return k;
+}
+
+int feed_stream(EventFeed *f, FILE *in, const char *name)
+{
+	_cleanup_(fixture_reader_freep) FixtureReader *r = NULL;
+	char *line;
+	ssize_t n;
+	int k = 0;
+
+	r = fixture_reader_new(name);
+	if (!r)
 		return -ENOMEM;
-	}
 	line = malloc(FIXTURE_MAX_LINE + 2);
-	if (!line) {
-		if (in != stdin)
-			fclose(in);
+	if (!line)
 		return -ENOMEM;
-	}
 	/* bounded reads: a line longer than the format allows is reported and skipped */
 	while (fgets(line, FIXTURE_MAX_LINE + 2, in)) {
 		n = (ssize_t)strlen(line);
@@ -107,8 +117,6 @@ int feed_file(EventFeed *f, const char *path)
 			break;
 	}
 	free(line);
-	if (in != stdin)
-		fclose(in);
 	return k;
 }
 

@@ -20,6 +20,12 @@ typedef struct EventFeed {
 	unsigned events;
 	FILE *err;	 /* where bad lines are reported; NULL: not reported */
 	char *first_error; /* first bad line's message (owned) */
+	/*
+	 * Called for each line once its context is applied, before its event
+	 * goes to the detector (NULL: none); a negative return stops the file.
+	 */
+	int (*on_line)(struct EventFeed *f, FixtureReader *r, const FixtureEvent *fe);
+	void *line_data;
 } EventFeed;
 
 /* Feed one parsed line: apply its context, then process its event. */
@@ -28,6 +34,8 @@ int feed_event(EventFeed *f, FixtureReader *r, const FixtureEvent *fe);
 int feed_line(EventFeed *f, FixtureReader *r, const char *line, size_t len);
 /* Feed a whole file of JSON lines. */
 int feed_file(EventFeed *f, const char *path);
+/* Feed JSON lines from in (not closed) from its current position; name is for messages. */
+int feed_stream(EventFeed *f, FILE *in, const char *name);
 void feed_done(EventFeed *f);
 
 #endif /* SAKER_TOOL_EVENTS_H */

@@ -15,6 +15,14 @@ int cmd_validate(int argc, char **argv);
 int cmd_list_fields(int argc, char **argv);
 int cmd_test(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
+
+/*
+ * Print why talking to sakerd at path failed (r from control_call() and
+ * the control client) as "saker CMD: ..." on stderr (cmd-stats.c).
+ */
+void tool_control_error(const char *cmd, const char *path, int r);
 
 /* A list of paths (rule files), owned strings. */
 typedef struct PathList {

@@ -68,4 +68,61 @@ check "replay continues after a bad line" test "$n" = "$g"
 "$saker" replay "$tmp/long.jsonl" -r "$top/rules" >"$tmp/out" 2>"$tmp/err"; rc=$?
 check "overlong line reported with its number" grep -q 'long.jsonl:2: line longer than' "$tmp/err"
 check "replay continues after an overlong line" test "$(wc -l <"$tmp/out")" = 1
+
+# capture files: JSON lines turned into a capture replay to the same alerts
+"$saker" replay --write-capture "$tmp/demo.cap" --hostname capturehost "$top/examples/demo.jsonl" \
+	2>"$tmp/err"; rc=$?
+check "write-capture exits 0" test "$rc" = 0
+check "write-capture prints nothing" test ! -s "$tmp/err"
+check "capture starts with its magic" test "$(head -c 8 "$tmp/demo.cap")" = SAKERCAP
+"$saker" replay "$tmp/demo.cap" -r "$top/rules" >"$tmp/cap.txt" 2>"$tmp/err"; rc=$?
+check "capture replay exits 0" test "$rc" = 0
+check "capture replay prints no errors" test ! -s "$tmp/err"
+if cmp -s "$tmp/demo.txt" "$tmp/cap.txt"; then ok "capture replay text identical to JSON lines"
+else ko "capture replay text identical to JSON lines" "$(diff "$tmp/demo.txt" "$tmp/cap.txt" | head -10)"; fi
+"$saker" replay --json "$top/examples/demo.jsonl" -r "$top/rules" >"$tmp/a.json" 2>/dev/null
+"$saker" replay --json "$tmp/demo.cap" -r "$top/rules" >"$tmp/b.json" 2>/dev/null
+n=$(wc -l <"$tmp/b.json")
+check "capture alerts carry the capture's host name" \
+	test "$n" -gt 0 -a "$(grep -c '"hostname":"capturehost"' "$tmp/b.json")" = "$n"
+if cmp -s <(sed 's/"hostname":"[^"]*"/"hostname":"H"/' "$tmp/a.json") \
+	  <(sed 's/"hostname":"[^"]*"/"hostname":"H"/' "$tmp/b.json"); then
+	ok "capture replay JSON identical to JSON lines"
+else ko "capture replay JSON identical to JSON lines"; fi
+"$saker" replay - -r "$top/rules" <"$tmp/demo.cap" >"$tmp/out" 2>&1
+check "capture replay from a redirected stdin" cmp -s "$tmp/out" "$tmp/demo.txt"
+cat "$tmp/demo.cap" | "$saker" replay - -r "$top/rules" >"$tmp/out" 2>&1
+check "capture replay from a pipe" cmp -s "$tmp/out" "$tmp/demo.txt"
+"$saker" replay --stats "$tmp/demo.cap" -r "$top/rules" >/dev/null 2>"$tmp/err"
+check "capture --stats counts" grep -q "demo.cap: 10 events, $(wc -l <"$data/demo.txt") alerts, " "$tmp/err"
+check "capture --stats names the host" grep -q 'demo.cap: captured on capturehost' "$tmp/err"
+
+# capture files: cut short or damaged -> the offset, the alerts before it, exit 1
+size=$(stat -c %s "$tmp/demo.cap")
+cuts_ok=1
+for cut in 1 5 60 111 112 120 400 $((size / 2)) $((size - 17)) $((size - 1)); do
+	head -c "$cut" "$tmp/demo.cap" >"$tmp/cut.cap"
+	"$saker" replay "$tmp/cut.cap" -r "$top/rules" >"$tmp/out" 2>"$tmp/err"; rc=$?
+	if [ "$rc" != 1 ] || ! grep -q "cut.cap: damaged at byte [0-9]*: " "$tmp/err" ||
+	   ! head -n "$(wc -l <"$tmp/out")" "$data/demo.txt" | cmp -s - "$tmp/out"; then
+		cuts_ok=0; ko "capture cut at $cut bytes" "rc=$rc $(head -3 "$tmp/err")"
+	fi
+done
+[ "$cuts_ok" = 1 ] && ok "capture cut short: offset reported, earlier alerts kept, exit 1"
+head -c $((size - 16)) "$tmp/demo.cap" >"$tmp/cut.cap"
+"$saker" replay "$tmp/cut.cap" -r "$top/rules" >"$tmp/out" 2>"$tmp/err"
+check "capture without its end block keeps every alert" cmp -s "$tmp/out" "$data/demo.txt"
+check "capture without its end block names the spot" \
+	grep -q "cut.cap: damaged at byte $((size - 16)): file ends without its end block" "$tmp/err"
+cp "$tmp/demo.cap" "$tmp/flip.cap"
+python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[200]^=4; open(p,"wb").write(b)' \
+	"$tmp/flip.cap"
+"$saker" replay "$tmp/flip.cap" -r "$top/rules" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "flipped bit exits 1" test "$rc" = 1
+check "flipped bit reported as a checksum mismatch" \
+	grep -q 'flip.cap: damaged at byte 112: block payload checksum mismatch' "$tmp/err"
+head -c 300 /dev/urandom | tr -d '{#[:space:]S' >"$tmp/noise.bin"
+"$saker" replay "$tmp/noise.bin" -r "$top/rules" >/dev/null 2>"$tmp/err"; rc=$?
+check "unknown format refused" test "$rc" = 1
+check "unknown format named" grep -q 'noise.bin: neither a saker capture nor JSON lines' "$tmp/err"
 exit 0

@@ -112,6 +112,39 @@ done
 for s in "${scripts[@]}"; do install -m755 "$s" "$bin/"; done
 [ ${#progs[@]} -eq 0 ] || [ $ncc -ne ${#progs[@]} ] || result host "PASS: compile $ncc guest programs"
 
+# sakerd and the saker tool for the end-to-end test (t-sakerd.sh), with the shared
+# libraries they use beyond libc: the guest rootfs is the same Debian release as the host
+sakerd_dir=
+if [ -n "${SAKER_BUILD_DIR:-}" ] && [ -x "$SAKER_BUILD_DIR/sakerd" ] && [ -x "$SAKER_BUILD_DIR/saker" ]; then
+	sakerd_dir=$OUT/sakerd
+	mkdir -p "$sakerd_dir/lib"
+	cp "$SAKER_BUILD_DIR/sakerd" "$SAKER_BUILD_DIR/saker" "$KMOD_TESTS/e2e/rules.yaml" "$sakerd_dir/"
+	ldd "$SAKER_BUILD_DIR/sakerd" "$SAKER_BUILD_DIR/saker" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' |
+		grep -Ev '/(libc|libm|ld-linux[^/]*)\.so' | sort -u | xargs -r cp -L -t "$sakerd_dir/lib/"
+	result host "PASS: ship sakerd ($(ls "$sakerd_dir/lib" | wc -l) libraries)"
+fi
+
+# check_replay SUITE DIR: the capture taken in the guest replays on the host to the
+# alerts sakerd wrote live
+check_replay() {
+	local g=$2/guest
+	if [ ! -s "$g/sakerd.cap" ] || [ ! -s "$g/sakerd-alerts.json" ]; then
+		result "$1" "FAIL: sakerd replay: the guest left no capture or no alerts"
+		return
+	fi
+	if ! "$SAKER_BUILD_DIR/saker" replay --json -r "$KMOD_TESTS/e2e/rules.yaml" "$g/sakerd.cap" \
+		>"$2/replay.json" 2>"$2/replay.err"; then
+		result "$1" "FAIL: sakerd replay: saker replay failed: $(head -c 300 "$2/replay.err")"
+	# drop alerts come from the module's counters, which a capture does not replay
+	elif diff <(grep -v '"source":"internal"' "$g/sakerd-alerts.json" | sort) <(sort "$2/replay.json") \
+		>"$2/replay.diff"; then
+		result "$1" "PASS: sakerd replay: the capture gives the $(wc -l <"$2/replay.json") live alerts on the host"
+	else
+		result "$1" "FAIL: sakerd replay: alerts differ from the live ones (see $2/replay.diff)"
+		head -n 10 "$2/replay.diff" >&2
+	fi
+}
+
 # 3. per suite: build the module (all suites at once), boot, run the tests
 declare -A build_pid
 for suite in "${list[@]}"; do
@@ -132,6 +165,7 @@ for suite in "${list[@]}"; do
 	mkdir -p "$ship/bin"
 	cp "$d/saker.ko" "$ship/"
 	cp -a "$bin/." "$ship/bin/"
+	[ -z "$sakerd_dir" ] || cp -a "$sakerd_dir" "$ship/sakerd"
 	install -m755 "$KMOD_TESTS/lab/guest-tests.sh" "$ship/"
 	t=$(date +%s.%N)
 	done_seen=
@@ -159,6 +193,7 @@ for suite in "${list[@]}"; do
 		tail -n 25 "$d/vm.log" >&2
 	fi
 	log "$suite: guest run $(since "$t") s"
+	[ -z "$sakerd_dir" ] || check_replay "$suite" "$d"
 done
 
 # 4. what ran in the background: sid (build only), checkpatch, sparse

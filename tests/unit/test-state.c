@@ -1055,6 +1055,99 @@ static void test_userdb(void **state)
 	assert_null(userdb_free(NULL));
 }
 
+/* ---- iteration ---- */
+
+static void test_iteration(void **state)
+{
+	T *t = *state;
+	int64_t want[] = { 101, 300, 100, 200 }; /* live: least recently used first, then dead */
+	bool seen[4] = { false };
+	size_t iter = 0, n = 0, i;
+	Container *c;
+	Proc *p, *q;
+
+	assert_null(state_next_thread_lru(t->s, NULL));
+	assert_false(state_next_thread(t->s, &iter, &p));
+	assert_int_equal(state_nfds(t->s), 0);
+	assert_int_equal(state_upsert_thread(t->s, 100, 100, &p), 1);
+	assert_int_equal(state_upsert_thread(t->s, 101, 100, &q), 1);
+	assert_int_equal(state_upsert_thread(t->s, 200, 200, &q), 1);
+	assert_int_equal(state_upsert_thread(t->s, 300, 300, &q), 1);
+	state_mark_dead(t->s, state_get_thread(t->s, 200));
+	state_touch(t->s, p);
+	while (state_next_thread(t->s, &iter, &q)) {
+		for (i = 0; i < 4 && want[i] != q->tid; i++)
+			;
+		assert_true(i < 4);
+		assert_false(seen[i]);
+		seen[i] = true;
+		n++;
+	}
+	assert_int_equal(n, 4);
+	for (i = 0, q = state_next_thread_lru(t->s, NULL); q; q = state_next_thread_lru(t->s, q))
+		assert_int_equal(q->tid, want[i++]);
+	assert_int_equal(i, 4);
+
+	/* fds: a table shared by the threads of 100 (and by 400, CLONE_FILES) counts once */
+	run(t, "{\"tid\":100,\"fds\":[{\"fd\":3,\"name\":\"/a\"},{\"fd\":4,\"name\":\"/b\"}]}");
+	run(t, "{\"tid\":300,\"fd\":{\"fd\":3,\"name\":\"/c\"}}");
+	assert_int_equal(state_upsert_thread(t->s, 400, 400, &q), 1);
+	fdtable_unref(q->fds);
+	q->fds = fdtable_ref(p->fds);
+	assert_int_equal(state_nfds(t->s), 3);
+
+	assert_int_equal(state_ncontainers(t->s), 0);
+	assert_int_equal(state_upsert_container(t->s, &(Container){ .id = "aaa" }, NULL), 0);
+	assert_int_equal(state_upsert_container(t->s, &(Container){ .id = "bbb" }, NULL), 0);
+	assert_int_equal(state_ncontainers(t->s), 2);
+	iter = n = 0;
+	while (state_next_container(t->s, &iter, &c)) {
+		assert_true(strcmp(c->full_id, "aaa") == 0 || strcmp(c->full_id, "bbb") == 0);
+		n++;
+	}
+	assert_int_equal(n, 2);
+}
+
+static void test_userdb_iteration(void **state)
+{
+	UserDb *db = userdb_new();
+	const char *name, *home, *shell;
+	unsigned users = 0, groups = 0;
+	size_t iter = 0;
+	uint32_t id;
+
+	(void)state;
+	assert_false(userdb_next_user(NULL, &iter, &id, &name, &home, &shell));
+	assert_non_null(db);
+	assert_false(userdb_next_user(db, &iter, &id, &name, &home, &shell));
+	assert_int_equal(userdb_add_user(db, 0, "root", "/root", "/bin/bash"), 0);
+	assert_int_equal(userdb_add_user(db, 4294967294u, "nobody", NULL, NULL), 0);
+	assert_int_equal(userdb_add_group(db, 27, "sudo"), 0);
+	iter = 0;
+	while (userdb_next_user(db, &iter, &id, &name, &home, &shell)) {
+		if (id == 0) {
+			assert_string_equal(name, "root");
+			assert_string_equal(home, "/root");
+			assert_string_equal(shell, "/bin/bash");
+			users |= 1;
+		} else {
+			assert_int_equal(id, 4294967294u);
+			assert_string_equal(name, "nobody");
+			assert_null(home);
+			assert_null(shell);
+			users |= 2;
+		}
+	}
+	assert_int_equal(users, 3);
+	iter = 0;
+	while (userdb_next_group(db, &iter, &id, NULL)) {
+		assert_int_equal(id, 27);
+		groups++;
+	}
+	assert_int_equal(groups, 1);
+	userdb_free(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1090,6 +1183,8 @@ int main(void)
 		T(test_container_upsert),
 		T(test_snapshot),
 		cmocka_unit_test(test_userdb),
+		T(test_iteration),
+		cmocka_unit_test(test_userdb_iteration),
 #undef T
 	};
 
