@@ -1,4 +1,4 @@
-# The two mains: saker (the tool) and, later, sakerd (the daemon).
+# The tool, saker (sakerd, the daemon, is in daemon/sakerd/local.mk).
 libsaker_a_SOURCES += \
 	daemon/output/alert.c daemon/output/alert.h \
 	daemon/rules/detector.c daemon/rules/detector.h
@@ -8,6 +8,7 @@ saker_SOURCES = \
 	daemon/saker.c \
 	daemon/tool/tool.h \
 	daemon/tool/cmd-capture.c \
+	daemon/tool/cmd-reload.c \
 	daemon/tool/cmd-fields.c \
 	daemon/tool/cmd-replay.c \
 	daemon/tool/cmd-stats.c \

@@ -42,6 +42,8 @@ static void usage(FILE *f)
 	      "  capture -w FILE [-d SECONDS] [-s SOCKET]\n"
 	      "      Have the running sakerd record what it reads into FILE (\"-\":\n"
 	      "      stdout) for SECONDS, or until interrupted; replay it later.\n"
+	      "  reload [-s SOCKET]\n"
+	      "      Have the running sakerd reload its configuration and rules.\n"
 	      "\n"
 	      "Exit status: 0 on success, 1 when rules or tests failed, 2 on usage\n"
 	      "errors.\n",
@@ -60,6 +62,7 @@ int main(int argc, char **argv)
 		{ "replay", cmd_replay },
 		{ "stats", cmd_stats },
 		{ "capture", cmd_capture },
+		{ "reload", cmd_reload },
 	};
 	size_t i;
 

@@ -157,3 +157,8 @@ UNIT_TESTS += test-snapshot
 test_snapshot_SOURCES = tests/unit/test-snapshot.c
 test_snapshot_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 test_snapshot_LDADD = $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+# The process table's string pool (daemon/state/strpool.c).
+UNIT_TESTS += test-strpool
+test_strpool_SOURCES = tests/unit/test-strpool.c
+test_strpool_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_strpool_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)

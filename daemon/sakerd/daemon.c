@@ -242,6 +242,7 @@ static void refresh_users(Daemon *d)
 	if (r > 0 && db) {
 		userdb_free(d->state->users);
 		d->state->users = db;
+		daemon_record_users(d);
 		if (d->hostfiles->loaded)
 			log_debug("user and group names reloaded (%zu users, %zu groups)",
 				  userdb_nusers(db), userdb_ngroups(db));

@@ -154,6 +154,7 @@ void daemon_record_event(Daemon *d, const struct saker_event_hdr *h, size_t len)
 void daemon_recording_tick(Daemon *d, uint64_t now);
 void daemon_recording_stop(Daemon *d, const char *why);
 void daemon_record_container(Daemon *d, const Container *c);
+void daemon_record_users(Daemon *d);
 
 /* sakerd/privs.c */
 int daemon_lock(const char *path, int *ret_fd);

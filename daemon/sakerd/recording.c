@@ -196,6 +196,22 @@ void daemon_record_container(Daemon *d, const Container *c)
 	strbuf_done(&sb);
 }
 
+/* New user and group names (passwd or group changed) during a capture. */
+void daemon_record_users(Daemon *d)
+{
+	StrBuf sb = { 0 };
+	int r;
+
+	if (!d->rec || d->rec->error || !d->state->users)
+		return;
+	r = capture_snapshot_write_users(d->state->users, &sb);
+	if (r >= 0 && sb.len > 0)
+		r = capture_writer_add_snapshot(d->rec->writer, sb.buf, sb.len);
+	if (r < 0)
+		d->rec->error = r;
+	strbuf_done(&sb);
+}
+
 void daemon_recording_tick(Daemon *d, uint64_t now)
 {
 	Recording *rec = d->rec;

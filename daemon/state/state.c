@@ -17,6 +17,7 @@
 
 #include "state/container.h"
 #include "state/state.h"
+#include "state/strpool.h"
 
 /* ---- strings ---- */
 
@@ -35,26 +36,54 @@ static int set_str(char **dst, const char *src, size_t max)
 	return 0;
 }
 
-/* Copy a NUL-separated list of len bytes, cut at max bytes, NUL-terminated. */
-static int set_strarr(char **dst, size_t *dst_len, const char *src, size_t len, size_t max)
+/*
+ * The process image strings (comm, exe, exepath, cwd, cgroups, args, env)
+ * live in the state's string pool: processes share identical texts.
+ */
+static int pool_set(State *s, char **dst, const char *src, size_t len)
 {
 	char *n = NULL;
 
-	if (len > max)
-		len = max;
-	if (src && len > 0) {
-		n = malloc(len + 1);
+	if (src) {
+		n = strpool_intern(s->strings, src, len);
 		if (!n)
 			return -ENOMEM;
-		memcpy(n, src, len);
-		n[len] = 0;
-	} else {
+	}
+	strpool_unref(s->strings, *dst);
+	*dst = n;
+	return 0;
+}
+
+/* As set_str (a C string cut at max - 1 bytes), pooled. */
+static int pset_str(State *s, char **dst, const char *src, size_t max)
+{
+	return pool_set(s, dst, src, src ? strnlen(src, max - 1) : 0);
+}
+
+/* As set_strarr (len bytes cut at max, NUL-separated), pooled; empty is NULL. */
+static int pset_strarr(State *s, char **dst, size_t *dst_len, const char *src, size_t len,
+		       size_t max)
+{
+	int r;
+
+	if (len > max)
+		len = max;
+	if (!src || len == 0) {
+		src = NULL;
 		len = 0;
 	}
-	free(*dst);
-	*dst = n;
-	*dst_len = len;
-	return 0;
+	r = pool_set(s, dst, src, len);
+	if (r >= 0)
+		*dst_len = len;
+	return r;
+}
+
+/* dst shares src's pooled text. */
+static void pset_copy(State *s, char **dst, char *src)
+{
+	src = strpool_ref(src);
+	strpool_unref(s->strings, *dst);
+	*dst = src;
 }
 
 /* ---- fd tables ---- */
@@ -507,13 +536,13 @@ static Proc *proc_free(State *s, Proc *p)
 {
 	if (!p)
 		return NULL;
-	free(p->comm);
-	free(p->exe);
-	free(p->exepath);
-	free(p->args);
-	free(p->env);
-	free(p->cwd);
-	free(p->cgroups);
+	strpool_unref(s->strings, p->comm);
+	strpool_unref(s->strings, p->exe);
+	strpool_unref(s->strings, p->exepath);
+	strpool_unref(s->strings, p->args);
+	strpool_unref(s->strings, p->env);
+	strpool_unref(s->strings, p->cwd);
+	strpool_unref(s->strings, p->cgroups);
 	fdtable_unref(p->fds);
 	container_unref(s, p->container);
 	free(p);
@@ -569,7 +598,8 @@ State *state_new(void)
 	s->threads = u64map_new();
 	s->containers = strmap_new();
 	s->pending_exec = u64map_new();
-	if (!s->threads || !s->containers || !s->pending_exec)
+	s->strings = strpool_new();
+	if (!s->threads || !s->containers || !s->pending_exec || !s->strings)
 		return state_free(s);
 	s->max_threads = STATE_MAX_THREADS_DEFAULT;
 	return s;
@@ -614,6 +644,7 @@ State *state_free(State *s)
 	while (u64map_next(s->pending_exec, &iter, NULL, &v))
 		pending_free(v);
 	u64map_free(s->pending_exec);
+	strpool_free(s->strings);
 	userdb_free(s->users);
 	free(s);
 	return NULL;
@@ -739,18 +770,15 @@ size_t state_set_max_threads(State *s, size_t max)
 /* Copy everything that describes the process image from src to dst. */
 static int proc_inherit(State *s, Proc *dst, const Proc *src)
 {
-	int r;
-
-	if ((r = set_str(&dst->comm, src->comm, STATE_MAX_COMM)) < 0 ||
-	    (r = set_str(&dst->exe, src->exe, STATE_MAX_PATH)) < 0 ||
-	    (r = set_str(&dst->exepath, src->exepath, STATE_MAX_PATH)) < 0 ||
-	    (r = set_str(&dst->cwd, src->cwd, STATE_MAX_PATH)) < 0 ||
-	    (r = set_str(&dst->cgroups, src->cgroups, STATE_MAX_CGROUPS)) < 0 ||
-	    (r = set_strarr(&dst->args, &dst->args_len, src->args, src->args_len,
-			    STATE_MAX_ARGS_BYTES)) < 0 ||
-	    (r = set_strarr(&dst->env, &dst->env_len, src->env, src->env_len,
-			    STATE_MAX_ENV_BYTES)) < 0)
-		return r;
+	pset_copy(s, &dst->comm, src->comm);
+	pset_copy(s, &dst->exe, src->exe);
+	pset_copy(s, &dst->exepath, src->exepath);
+	pset_copy(s, &dst->cwd, src->cwd);
+	pset_copy(s, &dst->cgroups, src->cgroups);
+	pset_copy(s, &dst->args, src->args);
+	dst->args_len = src->args_len;
+	pset_copy(s, &dst->env, src->env);
+	dst->env_len = src->env_len;
 	dst->sid = src->sid;
 	dst->pgid = src->pgid;
 	dst->cgroup_id = src->cgroup_id;
@@ -922,7 +950,7 @@ int state_set_cgroups(State *s, Proc *p, const char *cgroups)
 	if (p->cgroups && strncmp(p->cgroups, cgroups, STATE_MAX_CGROUPS - 1) == 0 &&
 	    strlen(p->cgroups) == strnlen(cgroups, STATE_MAX_CGROUPS - 1))
 		return 0;
-	r = set_str(&p->cgroups, cgroups, STATE_MAX_CGROUPS);
+	r = pset_str(s, &p->cgroups, cgroups, STATE_MAX_CGROUPS);
 	if (r < 0)
 		return r;
 	r = container_id_from_cgroup(p->cgroups, &id, &runtime);
@@ -978,19 +1006,19 @@ int state_proc_apply(State *s, Proc *p, const ProcSnapshot *snap)
 		p->vtid = snap->vtid;
 	if (set & PS_VPID)
 		p->vpid = snap->vpid;
-	if ((set & PS_COMM) && (r = set_str(&p->comm, snap->comm, STATE_MAX_COMM)) < 0)
+	if ((set & PS_COMM) && (r = pset_str(s, &p->comm, snap->comm, STATE_MAX_COMM)) < 0)
 		return r;
-	if ((set & PS_EXE) && (r = set_str(&p->exe, snap->exe, STATE_MAX_PATH)) < 0)
+	if ((set & PS_EXE) && (r = pset_str(s, &p->exe, snap->exe, STATE_MAX_PATH)) < 0)
 		return r;
-	if ((set & PS_EXEPATH) && (r = set_str(&p->exepath, snap->exepath, STATE_MAX_PATH)) < 0)
+	if ((set & PS_EXEPATH) && (r = pset_str(s, &p->exepath, snap->exepath, STATE_MAX_PATH)) < 0)
 		return r;
-	if ((set & PS_CWD) && (r = set_str(&p->cwd, snap->cwd, STATE_MAX_PATH)) < 0)
+	if ((set & PS_CWD) && (r = pset_str(s, &p->cwd, snap->cwd, STATE_MAX_PATH)) < 0)
 		return r;
-	if ((set & PS_ARGS) && (r = set_strarr(&p->args, &p->args_len, snap->args, snap->args_len,
-					       STATE_MAX_ARGS_BYTES)) < 0)
+	if ((set & PS_ARGS) && (r = pset_strarr(s, &p->args, &p->args_len, snap->args,
+						snap->args_len, STATE_MAX_ARGS_BYTES)) < 0)
 		return r;
-	if ((set & PS_ENV) && (r = set_strarr(&p->env, &p->env_len, snap->env, snap->env_len,
-					      STATE_MAX_ENV_BYTES)) < 0)
+	if ((set & PS_ENV) && (r = pset_strarr(s, &p->env, &p->env_len, snap->env, snap->env_len,
+					       STATE_MAX_ENV_BYTES)) < 0)
 		return r;
 	if ((set & PS_CGROUPS) && (r = state_set_cgroups(s, p, snap->cgroups)) < 0)
 		return r;

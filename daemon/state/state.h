@@ -106,6 +106,11 @@ typedef struct Container {
 	uint8_t meta_tries;  /* attempts to read it */
 } Container;
 
+/*
+ * The strings of a Proc (comm ... env) are pooled and shared between
+ * processes: read them, never free or write them; change them only through
+ * the state functions.
+ */
 typedef struct Proc {
 	int64_t tid;
 	int64_t pid;  /* thread group id */
@@ -159,6 +164,7 @@ typedef struct State {
 	U64Map *pending_exec;	   /* tid -> PendingExec* (execve entry records) */
 	uint64_t pending_dropped;  /* entry records dropped at STATE_MAX_PENDING_EXEC */
 	uint64_t container_overflow; /* containers kept outside the full table */
+	struct StrPool *strings; /* process image texts, shared (state/strpool.h) */
 	/* called when an event names a container not seen before (see state_set_container_hook) */
 	void (*on_new_container)(struct State *s, Container *c, void *userdata);
 	void *on_new_container_data;

@@ -17,6 +17,7 @@ int cmd_test(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 
 /*
  * Print why talking to sakerd at path failed (r from control_call() and

@@ -107,3 +107,30 @@ if [ -x "$build/state-rss" ]; then
 	printf '%s\n' "$out" | sed 's/^/INFO: /'
 	check "10,000 processes tracked within 32 MiB" test "$rc" = 0
 fi
+
+# systemd notifications (Type=notify): READY=1 once running, STOPPING=1 at the end
+if command -v python3 >/dev/null; then
+	python3 - "$tmp/notify.sock" "$tmp/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+with open(sys.argv[2], "w") as out:
+    try:
+        while True:
+            msg = s.recv(4096).decode()
+            out.write(msg.replace("\n", "|") + "\n")
+            out.flush()
+            if "STOPPING=1" in msg:
+                break
+    except socket.timeout:
+        pass
+PY
+	npid=$!
+	for _ in $(seq 50); do [ -S "$tmp/notify.sock" ] && break; sleep 0.1; done
+	NOTIFY_SOCKET=$tmp/notify.sock sd -e "$tmp/demo.cap" -r "$top/rules" >/dev/null 2>&1
+	wait "$npid"
+	if grep -q 'READY=1' "$tmp/notify.log" && grep -q 'STATUS=Watching, [0-9]* rules enabled' "$tmp/notify.log" &&
+		grep -q 'STOPPING=1' "$tmp/notify.log"; then ok "sd_notify: READY=1 with a status, then STOPPING=1"
+	else ko "sd_notify: READY=1 with a status, then STOPPING=1" "$(cat "$tmp/notify.log")"; fi
+fi

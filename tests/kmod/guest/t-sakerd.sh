@@ -51,6 +51,14 @@ while ! "$SD/saker" stats -s "$W/ctl.sock" >/dev/null 2>&1; do
 	$BB sleep 0.2
 done
 pass "started, answers on its control socket"
+# after start-up: CAP_DAC_OVERRIDE (1), CAP_DAC_READ_SEARCH (2), CAP_SYS_PTRACE (19) only
+eff=$(grep '^CapEff:' /proc/$spid/status | $BB awk '{print $2}')
+bnd=$(grep '^CapBnd:' /proc/$spid/status | $BB awk '{print $2}')
+if [ "$eff" = 0000000000080006 ] && [ "$bnd" = 0000000000080006 ]; then
+	pass "capabilities reduced after start-up (CapEff $eff)"
+else
+	fail "capabilities after start-up: CapEff $eff CapBnd $bnd"
+fi
 
 if "$SD/sakerd" -c "$W/saker.yaml" --config-dir "$W/none" --socket "$W/ctl2.sock" \
 	--lock "$W/sakerd.pid" >"$W/second.log" 2>&1; then
