@@ -162,3 +162,13 @@ UNIT_TESTS += test-strpool
 test_strpool_SOURCES = tests/unit/test-strpool.c
 test_strpool_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 test_strpool_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+# Raw records through the decoder, the state update and rules (tests/fuzz/fuzz-events.c);
+# the corpus holds records a guest kernel wrote.
+FUZZ_REPLAYS += fuzz-events-replay
+fuzz_events_replay_SOURCES = tests/fuzz/fuzz-events.c tests/fuzz/replay-main.c
+fuzz_events_replay_LDADD = $(SAKER_LIBS)
+FUZZ_TARGETS += fuzz-events
+fuzz_events_SOURCES = tests/fuzz/fuzz-events.c
+fuzz_events_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+fuzz_events_LDFLAGS = -fsanitize=fuzzer
+fuzz_events_LDADD = $(SAKER_LIBS)

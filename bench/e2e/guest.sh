@@ -6,11 +6,15 @@
 # and sysdig -w /dev/null), all in one boot.  Appends to /out/results.txt:
 #   none   storm WORKLOAD N NS_PER_OP TOTAL_NS
 #   sakerd storm WORKLOAD N NS_PER_OP TOTAL_NS events=E bad=B kevents=K drops=D
-#          cpu_ns=C sched_ns=S rss_kib=R alerts=A hits=H lag=L
-#   ref    storm WORKLOAD N NS_PER_OP TOTAL_NS events=E drops=D cpu_ns=C rss_kib=R
-# (sakerd's counters are deltas of `saker stats --json` around the storm, the second
-# taken once sakerd has read what the module wrote; sysdig's are its driver counters
-# at exit and the CPU time of its threads).  Prints FAIL: lines when a step broke.
+#          cpu_ns=C cpu_in_ns=I stats_cpu_ns=S rss_kib=R alerts=A hits=H lag=L
+#   ref    storm WORKLOAD N NS_PER_OP TOTAL_NS events=E drops=D cpu_ns=C cpu_in_ns=I
+#          rss_kib=R
+# sakerd's counters are deltas of `saker stats --json` around the storm, the second
+# taken once sakerd has read what the module wrote (stats_cpu_ns: its process.cpu_s,
+# 10 ms steps); sysdig's are its driver counters at exit.  cpu_ns is, for both, the
+# CPU time of the consumer's threads (/proc/PID/task/*/schedstat, in ns) from just
+# before the storm until the consumer has caught up, cpu_in_ns until the storm's end.
+# Prints FAIL: lines when a step broke.
 # env: GN ON FN (getppid, openat+close, fork+exec counts)
 BB=/lab/busybox
 R=/out/results.txt
@@ -130,6 +134,7 @@ with_sakerd() {
 	ev0=$EV bad0=$BAD dr0=$DR kev0=$KEV cpu0=$CPU al0=$AL hits0=$HITS
 	sch0=$(task_cpu_ns $SPID)
 	line=$(./storm "$w" "$(count "$w")")
+	schs=$(task_cpu_ns $SPID)
 	if [ -z "$line" ]; then
 		echo "FAIL: sakerd $w: storm failed"
 		return
@@ -142,7 +147,8 @@ with_sakerd() {
 	$BB cp $W/s0.json /out/sakerd/stats-$w-before.json
 	$BB cp $W/s1.json /out/sakerd/stats-$w-after.json
 	echo "sakerd $line events=$((EV - ev0)) bad=$((BAD - bad0)) kevents=$((KEV - kev0))" \
-		"drops=$((DR - dr0)) cpu_ns=$((CPU - cpu0)) sched_ns=$((sch1 - sch0)) rss_kib=$RSS" \
+		"drops=$((DR - dr0)) cpu_ns=$((sch1 - sch0)) cpu_in_ns=$((schs - sch0))" \
+		"stats_cpu_ns=$((CPU - cpu0)) rss_kib=$RSS" \
 		"alerts=$((AL - al0)) hits=$((HITS - hits0)) lag=$LAG" >>$R
 }
 
@@ -173,6 +179,7 @@ with_sysdig() {
 	$BB sleep 1	# sysdig opens the devices before it starts reading them
 	c0=$(task_cpu_ns $sp)
 	line=$(./storm "$w" "$(count "$w")")
+	cs=$(task_cpu_ns $sp)
 	$BB sleep 1
 	c1=$(task_cpu_ns $sp)
 	rss=$($BB awk '/^VmRSS:/ { print $2 }' /proc/$sp/status 2>/dev/null)
@@ -181,7 +188,8 @@ with_sysdig() {
 	ev=$($BB sed -n 's/.*Driver Events:[[:space:]]*\([0-9]*\).*/\1/p' /tmp/sd.out | $BB head -n 1)
 	dr=$($BB sed -n 's/.*Driver Drops:[[:space:]]*\([0-9]*\).*/\1/p' /tmp/sd.out | $BB head -n 1)
 	if [ -n "$line" ] && [ -n "$ev" ] && [ -n "$dr" ]; then
-		echo "ref $line events=$ev drops=$dr cpu_ns=$((c1 - c0)) rss_kib=${rss:-0}" >>$R
+		echo "ref $line events=$ev drops=$dr cpu_ns=$((c1 - c0))" \
+			"cpu_in_ns=$((cs - c0)) rss_kib=${rss:-0}" >>$R
 	else
 		echo "FAIL: ref $w: storm or sysdig failed: $($BB tail -n 3 /tmp/sd.out)"
 	fi

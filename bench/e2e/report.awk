@@ -34,7 +34,8 @@ function cols(ph, w, base,    ev, dr, all, secs) {
 END {
 	nw = split("getppid openclose forkexec", wls, " ")
 	printf "sakerd end to end on %s: icount, one vCPU (1 virtual ns = 1 instruction);\n", kver
-	printf "ratio to no module in the same boot; events/s and CPU share in virtual time over the storm\n"
+	printf "ratio to no module in the same boot; events/s and CPU share (consumer CPU time until it\n"
+	printf "caught up, over the storm's duration) in virtual time\n"
 	printf "%-16s %10s | %-53s | %s\n", "", "no module", "saker.ko + sakerd (default rules + storm rules)",
 		"reference: scap.ko + sysdig -w /dev/null"
 	printf "%-16s %10s", "workload", "ns/op"
@@ -54,13 +55,15 @@ END {
 	for (j = 1; j <= nw; j++) {
 		w = wls[j]
 		if (!have["sakerd", w]) continue
-		printf "  %-10s sakerd read %.2f events per op (%d), %d alerts (%d of the storm rules), cpu %.2f s",
-			w, x["sakerd", w, "events"] / n[w], x["sakerd", w, "events"], x["sakerd", w, "alerts"],
-			x["sakerd", w, "hits"], x["sakerd", w, "cpu_ns"] / 1e9
+		printf "  %-10s sakerd: %.2f events/op read, %d alerts (%d of the storm rules), cpu %.3f s" \
+			" (%.3f s of it during the storm; process.cpu_s %.2f s)\n", w,
+			x["sakerd", w, "events"] / n[w], x["sakerd", w, "alerts"], x["sakerd", w, "hits"],
+			x["sakerd", w, "cpu_ns"] / 1e9, x["sakerd", w, "cpu_in_ns"] / 1e9,
+			x["sakerd", w, "stats_cpu_ns"] / 1e9
 		if (have["ref", w])
-			printf "; sysdig %.2f events per op, cpu %.2f s", x["ref", w, "events"] / n[w],
-				x["ref", w, "cpu_ns"] / 1e9
-		printf "\n"
+			printf "  %-10s sysdig: %.2f events/op, cpu %.3f s (%.3f s of it during the storm)\n", w,
+				x["ref", w, "events"] / n[w], x["ref", w, "cpu_ns"] / 1e9,
+				x["ref", w, "cpu_in_ns"] / 1e9
 		if (x["sakerd", w, "lag"] > 500)
 			printf "  %-10s sakerd was still %d events behind at the second stats query\n", w,
 				x["sakerd", w, "lag"]
