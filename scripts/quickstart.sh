@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Fresh Debian 12/13 machine, as root: install build dependencies, build
-# saker, and run its main job on the shipped example: replay a recorded
-# event stream through the default ruleset and print the alerts.
+# saker, and run its main job on the shipped example: sakerd reads a
+# recorded event stream (turned into a capture file, as `saker capture`
+# records them) through the default ruleset and prints the alerts.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -11,4 +12,5 @@ mkdir -p build
 cd build
 [ -f Makefile ] || ../configure -q
 make -s -j"$(nproc)" >/dev/null
-exec ./saker replay ../examples/demo.jsonl -r ../rules
+./saker replay --write-capture demo.cap --hostname demo-host ../examples/demo.jsonl
+exec ./sakerd -c /dev/null --config-dir /nonexistent -r ../rules -e demo.cap
