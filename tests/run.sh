@@ -145,6 +145,10 @@ for suite in $suites; do
 			if bench/driver/run.sh --smoke; then record bench "bench/driver --smoke" ok
 			else record bench "bench/driver --smoke" fail; fi
 		fi
+		if [ -x bench/e2e/run.sh ]; then
+			if SAKER_BUILD_DIR=$build bench/e2e/run.sh --smoke; then record bench "bench/e2e --smoke" ok
+			else record bench "bench/e2e --smoke" fail; fi
+		fi
 		;;
 	*) echo "unknown suite $suite"; failed=$((failed + 1));;
 	esac

@@ -46,6 +46,7 @@ saker_stats() {
 # load_stats FILE: EV BAD DR KEV CPU RSS AL HITS from a `saker stats --json` reply
 # (HITS: alerts of the bench rules); returns 1 when a counter is missing.
 load_stats() {
+	# shellcheck disable=SC2046 # one word per counter
 	set -- $($BB awk '
 	function num(s, key,    i) {
 		i = index(s, key)
@@ -117,8 +118,10 @@ EOF
 	echo "INFO: $($BB grep "sakerd running" /out/sakerd/sakerd.log | $BB head -n 1)"
 	$BB sleep 2	# the first batch: what happened while it started
 	LAG0=0
-	saker_stats $W/idle.json && load_stats $W/idle.json ||
-		{ echo "FAIL: saker stats: $($BB head -c 300 $W/idle.json)"; return 1; }
+	if ! saker_stats $W/idle.json || ! load_stats $W/idle.json; then
+		echo "FAIL: saker stats: $($BB head -c 300 $W/idle.json)"
+		return 1
+	fi
 	LAG0=$((KEV - EV - BAD))
 	$BB cp $W/idle.json /out/sakerd/stats-idle.json
 	echo "INFO: sakerd idle: rss $RSS KiB, $EV events read, lag $LAG0"
@@ -144,8 +147,8 @@ with_sakerd() {
 		return
 	fi
 	sch1=$(task_cpu_ns $SPID)
-	$BB cp $W/s0.json /out/sakerd/stats-$w-before.json
-	$BB cp $W/s1.json /out/sakerd/stats-$w-after.json
+	$BB cp $W/s0.json "/out/sakerd/stats-$w-before.json"
+	$BB cp $W/s1.json "/out/sakerd/stats-$w-after.json"
 	echo "sakerd $line events=$((EV - ev0)) bad=$((BAD - bad0)) kevents=$((KEV - kev0))" \
 		"drops=$((DR - dr0)) cpu_ns=$((sch1 - sch0)) cpu_in_ns=$((schs - sch0))" \
 		"stats_cpu_ns=$((CPU - cpu0)) rss_kib=$RSS" \

@@ -7,6 +7,7 @@ libsakerout_a_SOURCES = \
 	daemon/output/out-stdout.c \
 	daemon/output/out-file.c \
 	daemon/output/out-program.c \
+	daemon/output/out-syslog.c daemon/output/out-syslog.h \
 	daemon/output/ratelimit.c daemon/output/ratelimit.h
 libsakerout_a_CFLAGS = $(AM_CFLAGS) -pthread
 SAKER_OUT_LIBS = libsakerout.a -lpthread

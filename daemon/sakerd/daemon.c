@@ -262,6 +262,7 @@ static void tick(Daemon *d)
 	if (d->reader)
 		daemon_report_suppressed(d, now_real_ns(), SAKERD_SUPPRESS_REPORT_NS);
 	daemon_recording_tick(d, now);
+	daemon_check_output_losses(d, now);
 	retry_container_meta(d);
 	if (d->reader && now - d->last_hostfiles_ns >= SAKERD_HOSTFILES_INTERVAL_NS) {
 		d->last_hostfiles_ns = now;
@@ -527,6 +528,7 @@ void daemon_done(Daemon *d)
 		ring_reader_stop(d->reader);
 	if (d->ratelimit)
 		daemon_report_suppressed(d, now_real_ns(), 0);
+	daemon_check_output_losses(d, UINT64_MAX);
 	if (d->outputs && outputs_drain(d->outputs, SAKERD_DRAIN_TIMEOUT_MS) < 0)
 		log_warning("some alerts were still queued at exit");
 	control_server_free(d->control);

@@ -33,6 +33,8 @@
 #define SAKERD_LOCK_FILE SAKERD_RUNTIME_DIR "/sakerd.pid"
 /* Records handled between two looks at signals, timers and the control socket. */
 #define SAKERD_BATCH 4096
+/* Losses of the outputs are reported at most this often. */
+#define SAKERD_OUTPUT_LOSS_REPORT_NS (60ull * 1000000000ull)
 /* How long SIGTERM waits for the outputs to write what is queued. */
 #define SAKERD_DRAIN_TIMEOUT_MS 5000
 /* A rule's suppressed alerts are summarised once this quiet time went by. */
@@ -117,6 +119,8 @@ typedef struct Daemon {
 	uint64_t cpu_ns_at_stats;
 	uint64_t drops_at_last_alert[SAKER_DROP_MAX];
 	uint64_t events_at_last_drop_check;
+	uint64_t out_lost_reported[OUTPUTS_MAX_SINKS]; /* per sink of d->outputs */
+	uint64_t last_out_report_ns;
 	StrBuf scratch;
 } Daemon;
 
@@ -142,6 +146,7 @@ void daemon_emit(Daemon *d, const Alert *a);
 int daemon_stats_json(Daemon *d, StrBuf *sb);
 void daemon_stats_log(Daemon *d);
 void daemon_check_drops(Daemon *d, uint64_t now);
+void daemon_check_output_losses(Daemon *d, uint64_t now);
 void daemon_report_suppressed(Daemon *d, uint64_t now, uint64_t min_age_ns);
 /* The "N similar alerts suppressed" alert for rule (engine index) key. */
 void daemon_emit_suppressed(Daemon *d, size_t key, uint64_t count, uint64_t time_ns);

@@ -230,8 +230,10 @@ int daemon_reload(Daemon *d)
 	ratelimit_free(d->ratelimit);
 	d->ratelimit = rl;
 	outputs_drain(d->outputs, SAKERD_DRAIN_TIMEOUT_MS);
+	daemon_check_output_losses(d, UINT64_MAX);
 	outputs_free(d->outputs);
 	d->outputs = TAKE_PTR(o);
+	memset(d->out_lost_reported, 0, sizeof(d->out_lost_reported));
 	engine_free(d->engine);
 	d->engine = TAKE_PTR(e);
 	config_free(d->config);

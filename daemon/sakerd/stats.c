@@ -136,6 +136,75 @@ void daemon_check_drops(Daemon *d, uint64_t now)
 	}
 }
 
+/* ---- output losses ---------------------------------------------------------- */
+
+/*
+ * A sink that fell behind lost its oldest alerts (counted by the outputs):
+ * say so on the log and as an alert, which the other outputs carry, at most
+ * once a minute.  now == UINT64_MAX reports regardless (before a reload
+ * replaces the outputs).
+ */
+void daemon_check_output_losses(Daemon *d, uint64_t now)
+{
+	OutputSinkStats os[OUTPUTS_MAX_SINKS];
+	AlertField fields[OUTPUTS_MAX_SINKS + 1];
+	char values[OUTPUTS_MAX_SINKS + 1][32];
+	size_t n, i, nf = 0;
+	uint64_t total = 0;
+	StrBuf *sb = &d->scratch;
+
+	if (!d->outputs)
+		return;
+	if (now != UINT64_MAX && now - d->last_out_report_ns < SAKERD_OUTPUT_LOSS_REPORT_NS)
+		return;
+	n = MIN(outputs_stats(d->outputs, os, ELEMENTSOF(os)), ELEMENTSOF(os));
+	strbuf_reset(sb);
+	for (i = 0; i < n; i++) {
+		uint64_t lost = os[i].lost - d->out_lost_reported[i];
+
+		if (!lost)
+			continue;
+		d->out_lost_reported[i] = os[i].lost;
+		snprintf(values[nf], sizeof(values[nf]), "%" PRIu64, lost);
+		fields[nf] = (AlertField){ .name = os[i].name, .value = values[nf],
+					   .len = strlen(values[nf]) };
+		strbuf_printf(sb, "%s%s=%" PRIu64, nf ? " " : "", os[i].name, lost);
+		nf++;
+		total += lost;
+	}
+	if (!total)
+		return;
+	d->last_out_report_ns = now == UINT64_MAX ? now_mono_ns() : now;
+	log_warning("outputs dropped %" PRIu64 " alerts (%s): a sink is slower than the alerts",
+		    total, strbuf_str(sb));
+	{
+		static const char *const tags[] = { "saker", "outputs" };
+		_cleanup_free_ char *detail = strbuf_steal(sb);
+		Alert a;
+
+		snprintf(values[nf], sizeof(values[nf]), "%" PRIu64, total);
+		fields[nf] = (AlertField){ .name = "saker.lost", .value = values[nf],
+					   .len = strlen(values[nf]) };
+		nf++;
+		strbuf_printf(sb, "Outputs dropped %" PRIu64 " alerts (%s)", total, detail ? detail : "");
+		a = (Alert){
+			.time_ns = now_real_ns(),
+			.rule = "Outputs dropped alerts",
+			.rule_id = SIZE_MAX,
+			.priority = PRI_ERROR,
+			.tags = tags,
+			.ntags = ELEMENTSOF(tags),
+			.source = "internal",
+			.hostname = d->hostname,
+			.output = strbuf_str(sb),
+			.output_len = sb->len,
+			.fields = fields,
+			.nfields = nf,
+		};
+		outputs_submit(d->outputs, &a);
+	}
+}
+
 /* ---- suppressed alerts ----------------------------------------------------- */
 
 void daemon_emit_suppressed(Daemon *d, size_t key, uint64_t count, uint64_t time_ns)

@@ -134,3 +134,12 @@ PY
 		grep -q 'STOPPING=1' "$tmp/notify.log"; then ok "sd_notify: READY=1 with a status, then STOPPING=1"
 	else ko "sd_notify: READY=1 with a status, then STOPPING=1" "$(cat "$tmp/notify.log")"; fi
 fi
+
+# a slow output loses its oldest alerts (counted), and the loss is reported to the others
+sd -e "$tmp/flood.cap" -r "$top/rules" -o json_output=true -o stdout_output.enabled=false \
+	-o outputs_queue.capacity=16 -o file_output.enabled=true -o file_output.filename="$tmp/fast.json" \
+	-o program_output.enabled=true -o 'program_output.program="sleep 1"' >/dev/null 2>"$tmp/err"; rc=$?
+lost=$(grep "\"rule\":\"Outputs dropped alerts\"" "$tmp/fast.json" | grep -o "\"program\":\"[0-9]*\"" | tr -dc 0-9)
+if [ "$rc" = 0 ] && [ "${lost:-0}" -ge 23 ] && grep -q 'outputs dropped [0-9]* alerts (.*program=' "$tmp/err"; then
+	ok "slow output: its loss ($lost alerts) is logged and reported as an alert to the others"
+else ko "slow output: its loss is logged and reported to the others" "rc=$rc lost=$lost $(grep -i dropped "$tmp/fast.json" "$tmp/err" | head -3)"; fi
