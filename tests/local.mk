@@ -172,3 +172,15 @@ fuzz_events_SOURCES = tests/fuzz/fuzz-events.c
 fuzz_events_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 fuzz_events_LDFLAGS = -fsanitize=fuzzer
 fuzz_events_LDADD = $(SAKER_LIBS)
+# The syslog output (daemon/output/out-syslog.c): renderings, framing and the sink against
+# receivers in the test; tests/cli/test-syslog.sh sends through syslog-send into rsyslogd.
+UNIT_TESTS += test-syslog
+test_syslog_SOURCES = tests/unit/test-syslog.c
+test_syslog_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
+test_syslog_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+if ENABLE_TESTS
+check_PROGRAMS += syslog-send
+endif
+syslog_send_SOURCES = tests/cli/syslog-send.c
+syslog_send_CFLAGS = $(AM_CFLAGS) -pthread
+syslog_send_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS)

@@ -25,7 +25,9 @@ int sk_event_decode(const void *buf, size_t len, SkEvent *ret)
 	if (len < sizeof(*h))
 		return -EBADMSG;
 	rlen = h->len;
-	if (rlen < sizeof(*h) || rlen > len || rlen > SAKER_EVENT_MAX_LEN)
+	/* records are padded to SAKER_EVENT_ALIGN: the next one starts aligned */
+	if (rlen < sizeof(*h) || rlen > len || rlen > SAKER_EVENT_MAX_LEN ||
+	    rlen % SAKER_EVENT_ALIGN)
 		return -EBADMSG;
 	if (h->type >= SAKER_EVT_MAX || h->nparams > SAKER_MAX_PARAMS)
 		return -EBADMSG;
