@@ -249,6 +249,11 @@ static void refresh_users(Daemon *d)
 	}
 }
 
+static bool always_alive(int64_t tid, void *userdata)
+{
+	return true;
+}
+
 static void tick(Daemon *d)
 {
 	uint64_t now = now_mono_ns(), expired;
@@ -276,6 +281,9 @@ static void tick(Daemon *d)
 		removed = state_sweep(d->state, procscan_alive, (void *)d->args.proc_root);
 		if (removed)
 			log_debug("sweep: %zu exited threads removed", removed);
+	} else if (d->reader && now - d->last_dead_sweep_ns >= SAKERD_DEAD_SWEEP_NS) {
+		d->last_dead_sweep_ns = now;
+		state_sweep(d->state, always_alive, NULL);
 	}
 	state_expire_pending(d->state, clock_ns(CLOCK_BOOTTIME), SAKERD_PENDING_EXEC_MAX_AGE_NS);
 	if (d->config->stats_interval_ms &&

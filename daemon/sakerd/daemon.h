@@ -39,6 +39,11 @@
 #define SAKERD_DRAIN_TIMEOUT_MS 5000
 /* A rule's suppressed alerts are summarised once this quiet time went by. */
 #define SAKERD_SUPPRESS_REPORT_NS (10ull * 1000000000ull)
+/*
+ * Exited processes no live process needs as an ancestor are dropped this
+ * often (the /proc reconciliation runs every state.sweep_interval).
+ */
+#define SAKERD_DEAD_SWEEP_NS (2ull * 1000000000ull)
 /* passwd/group are checked for changes this often. */
 #define SAKERD_HOSTFILES_INTERVAL_NS (5ull * 1000000000ull)
 /* Exec entry records older than this lost their exit record. */
@@ -110,7 +115,7 @@ typedef struct Daemon {
 	char hostname[HOST_NAME_MAX + 1];
 	uint64_t boot_ns; /* CLOCK_BOOTTIME -> wall clock */
 	uint64_t start_mono_ns;
-	uint64_t last_tick_ns, last_sweep_ns, last_hostfiles_ns, last_stats_ns, last_metrics_ns;
+	uint64_t last_tick_ns, last_sweep_ns, last_dead_sweep_ns, last_hostfiles_ns, last_stats_ns, last_metrics_ns;
 	uint64_t watchdog_usec;
 	bool quit;
 	int exit_code;

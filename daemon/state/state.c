@@ -1226,6 +1226,11 @@ size_t state_sweep(State *s, bool (*alive)(int64_t tid, void *userdata), void *u
 		const Proc *a = p;
 		unsigned depth;
 
+		/* a live thread still needs its exited leader (proc.* of the process) */
+		if (p->pid != p->tid && (a = state_get_thread(s, p->pid)) && a->dead &&
+		    u64map_put(needed, (uint64_t)a->tid, (void *)a) < 0)
+			return removed;
+		a = p;
 		for (depth = 0; depth < STATE_MAX_ANCESTORS; depth++) {
 			a = state_parent(s, a);
 			if (!a || u64map_get(needed, (uint64_t)a->tid))

@@ -627,6 +627,28 @@ static void test_sweep(void **state)
 	assert_null(thread(t, 41));
 }
 
+static bool always_alive(int64_t tid, void *userdata)
+{
+	return true;
+}
+
+/* The frequent sweep of exited processes keeps an exited leader whose threads run on. */
+static void test_sweep_keeps_leader(void **state)
+{
+	T *t = *state;
+
+	run(t, "{\"proc\":{\"pid\":1,\"comm\":\"init\"}}");
+	run(t, "{\"proc\":{\"pid\":50,\"ptid\":1,\"comm\":\"java\"}}");
+	run(t, "{\"proc\":{\"pid\":50,\"tid\":51,\"ptid\":1,\"comm\":\"java\"}}");
+	run(t, "{\"proc\":{\"pid\":60,\"ptid\":1,\"comm\":\"gone\"}}");
+	state_mark_dead(t->s, thread(t, 50));
+	state_mark_dead(t->s, thread(t, 60));
+	assert_int_equal(state_sweep(t->s, always_alive, NULL), 1);
+	assert_non_null(thread(t, 50)); /* 51 runs on */
+	assert_non_null(thread(t, 51));
+	assert_null(thread(t, 60));
+}
+
 static void test_pending_exec_bounded(void **state)
 {
 	T *t = *state;
@@ -1170,6 +1192,7 @@ int main(void)
 		T(test_fexecve_memfd),
 		T(test_exit_and_ancestry),
 		T(test_sweep),
+		T(test_sweep_keeps_leader),
 		T(test_pending_exec_bounded),
 		T(test_credentials_and_ns),
 		T(test_open_paths),
