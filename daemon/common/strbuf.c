@@ -3,6 +3,7 @@
  * Growable string buffer with a size cap.  See strbuf.h.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,38 @@ int strbuf_printf(StrBuf *sb, const char *fmt, ...)
 	return r;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 when
+ * it is not one: no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
 int strbuf_put_json_string(StrBuf *sb, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -122,8 +155,21 @@ int strbuf_put_json_string(StrBuf *sb, const char *s, size_t n)
 				char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 
 				r = strbuf_append(sb, e, 6);
-			} else {
+			} else if (c < 0x80) {
 				r = strbuf_putc(sb, (char)c);
+			} else {
+				size_t l = utf8_len((const unsigned char *)s + i, n - i);
+
+				if (l) {
+					r = strbuf_append(sb, s + i, l);
+					i += l - 1;
+				} else {
+					/* not UTF-8 (a Latin-1 file name): the byte as the text \xNN,
+					 * as the syslog output writes it, so the JSON stays valid */
+					char e[6] = { '\\', '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+					r = strbuf_append(sb, e, 5);
+				}
 			}
 		}
 	}

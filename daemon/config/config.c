@@ -74,7 +74,7 @@ const ConfigKey config_schema[] = {
 	  "Shell command alerts are piped to" },
 	{ "program_output.keep_alive", CONFIG_BOOL, OFF(program_keep_alive), "false", NULL, 0, 0,
 	  "Keep the program running between alerts instead of starting it for each" },
-	{ "journald_output.enabled", CONFIG_BOOL, OFF(journald_enabled), "false", NULL, 0, 0,
+	{ "journald_output.enabled", CONFIG_BOOL, OFF(journald_enabled), "true", NULL, 0, 0,
 	  "Send alerts to the systemd journal with structured fields" },
 	{ "journald_output.facility", CONFIG_ENUM, OFF(journald_facility), "authpriv", FACILITIES,
 	  0, 0, "SYSLOG_FACILITY of journal entries" },

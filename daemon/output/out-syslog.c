@@ -202,17 +202,34 @@ static size_t text_len(const char *s, size_t n, bool sd)
 	return len;
 }
 
+/* Bytes that are their own text: printable ASCII, except what a PARAM-VALUE escapes. */
+static bool text_plain(unsigned char c, bool sd)
+{
+	return c >= 0x20 && c < 0x7f && !(sd && (c == '"' || c == '\\' || c == ']'));
+}
+
 /*
  * Emits s as text (see text_unit) in at most cap bytes: a longer text keeps
- * its whole first units and ends in "...".  cap >= TRUNCATION_MARK_LEN.
+ * its whole first units and ends in "...".  cap >= TRUNCATION_MARK_LEN, or
+ * SIZE_MAX for no limit.
  */
 static void emit_text(Emit *e, const char *s, size_t n, bool sd, size_t cap)
 {
-	size_t i = 0, out = 0, ulen, total = text_len(s, n, sd);
+	size_t i = 0, out = 0, ulen;
 	char u[4];
 
-	if (total <= cap) {
+	if (cap == SIZE_MAX || text_len(s, n, sd) <= cap) {
 		while (i < n) {
+			size_t run = i;
+
+			/* Runs of plain bytes in one append. */
+			while (run < n && text_plain((unsigned char)s[run], sd))
+				run++;
+			if (run > i) {
+				emit(e, s + i, run - i);
+				i = run;
+				continue;
+			}
 			ulen = text_unit(s, n, &i, sd, u);
 			emit(e, u, ulen);
 		}
@@ -393,17 +410,17 @@ static void emit_msg(Emit *e, const Alert *a, size_t used, size_t max)
 	emit_text(e, a->output, a->output_len, false, room);
 }
 
+/* Checks the finished message; on failure sb is as it was before the message. */
 static int render_done(StrBuf *sb, size_t start, size_t max)
 {
-	if (sb->failed)
-		return -ENOMEM;
-	/* The size search above guarantees this; a failure here is a bug, not data. */
-	if (sb->len - start > max) {
+	/* The size search guarantees the length; failing it would be a bug, not data. */
+	int r = sb->failed ? -ENOMEM : sb->len - start > max ? -E2BIG : 0;
+
+	if (r < 0 && sb->buf) {
 		sb->len = start;
 		sb->buf[start] = '\0';
-		return -E2BIG;
 	}
-	return 0;
+	return r;
 }
 
 int syslog_render_5424(const Alert *a, const SyslogOptions *opts, StrBuf *sb)
@@ -437,23 +454,44 @@ int syslog_render_5424(const Alert *a, const SyslogOptions *opts, StrBuf *sb)
 		emit(&e, " - ", 3);
 	emit_str(&e, SYSLOG_MSGID " ");
 	if (sb->failed)
-		return -ENOMEM;
+		return render_done(sb, start, max);
 	header = sb->len - start;
 
 	r = join_tags(a, &tags);
-	if (r < 0)
-		return r;
+	if (r < 0) {
+		sb->failed = true;
+		return render_done(sb, start, max);
+	}
 	nfields = a->fields ? a->nfields : 0;
+
+	/* Most alerts fit whole: render them once, without measuring first. */
+	emit_sd(&e, a, &tags, SIZE_MAX, nfields);
+	if (a->output && a->output_len) {
+		emit(&e, " ", 1);
+		emit_text(&e, a->output, a->output_len, false, SIZE_MAX);
+	}
+	if (!sb->failed && sb->len - start <= max)
+		return 0;
+	/*
+	 * Too long, or an append failed (the buffer's own limit, or memory):
+	 * back to the header, and measure before rendering again.
+	 */
+	sb->failed = false;
+	sb->len = start + header;
+	sb->buf[sb->len] = '\0';
+
 	msg_len = a->output ? text_len(a->output, a->output_len, false) : 0;
 	sd = sd_size(a, &tags, SIZE_MAX, nfields);
 	cap = SIZE_MAX;
-	if (header + sd + (msg_len ? 1 + MIN(msg_len, (size_t)SYSLOG_MSG_RESERVE) : 0) > max) {
+	/* The message keeps up to SYSLOG_MSG_RESERVE bytes whatever the structured data. */
+	msg_len = msg_len ? 1 + MIN(msg_len, (size_t)SYSLOG_MSG_RESERVE) : 0;
+	if (header + sd + msg_len > max) {
 		/*
 		 * The structured data does not fit beside the start of the
 		 * message: the largest cap on every value that fits, and
 		 * with the smallest cap, as many fields as fit.
 		 */
-		budget = max - header - (msg_len ? 1 + MIN(msg_len, (size_t)SYSLOG_MSG_RESERVE) : 0);
+		budget = max - header - msg_len;
 		lo = SYSLOG_VALUE_MIN;
 		hi = max;
 		if (sd_size(a, &tags, lo, nfields) > budget) {
@@ -510,7 +548,7 @@ int syslog_render_3164(const Alert *a, const SyslogOptions *opts, StrBuf *sb)
 		strbuf_printf(sb, "[%u]", opts->procid);
 	emit(&e, ":", 1);
 	if (sb->failed)
-		return -ENOMEM;
+		return render_done(sb, start, max);
 	emit_msg(&e, a, sb->len - start, max);
 	return render_done(sb, start, max);
 }
@@ -519,12 +557,20 @@ int syslog_frame_octet_count(const char *msg, size_t len, StrBuf *sb)
 {
 	int r;
 
+	size_t start;
+
 	if (!sb || (!msg && len))
 		return -EINVAL;
+	start = sb->len;
 	r = strbuf_printf(sb, "%zu ", len);
-	if (r < 0)
-		return r;
-	return strbuf_append(sb, msg, len);
+	if (r >= 0)
+		r = strbuf_append(sb, msg, len);
+	if (r < 0 && sb->buf) {
+		/* Never half a frame. */
+		sb->len = start;
+		sb->buf[start] = '\0';
+	}
+	return r;
 }
 
 /* ---- the sink ----------------------------------------------------------- */
@@ -968,8 +1014,8 @@ static int parse_destination(SyslogSink *s, const char *dest, char *errbuf, size
 	}
 	if (dest[0] != '/') {
 		snprintf(errbuf, errlen,
-			 "syslog output: bad destination '%s': expected an absolute unix socket path, "
-			 "udp://HOST:PORT or tcp://HOST:PORT",
+			 "syslog output: bad destination '%s': expected an absolute unix socket "
+			 "path, udp://HOST:PORT or tcp://HOST:PORT",
 			 dest);
 		return -EINVAL;
 	}

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "output/out-journald.h"
+#include "output/out-rsyslog.h"
+#include "output/out-syslog.h"
 #include "rules/field-ext.h"
 #include "sakerd/daemon.h"
 #include "sakerd/log.h"
@@ -104,6 +107,18 @@ int daemon_build_engine(const DaemonArgs *args, const Config *c, Engine **ret)
 	return 0;
 }
 
+/* Whether a syslog destination is journald's own socket. */
+static bool syslog_is_journal(const char *dest)
+{
+	char buf[PATH_MAX];
+	const char *real;
+
+	if (!dest || strncmp(dest, "udp://", 6) == 0 || strncmp(dest, "tcp://", 6) == 0)
+		return false;
+	real = realpath(dest, buf) ? buf : dest;
+	return strcmp(real, "/dev/log") == 0 || strcmp(real, "/run/systemd/journal/dev-log") == 0;
+}
+
 int daemon_build_outputs(const DaemonArgs *args, const Config *c, Outputs **ret)
 {
 	_cleanup_(outputs_freep) Outputs *o = NULL;
@@ -128,6 +143,22 @@ int daemon_build_outputs(const DaemonArgs *args, const Config *c, Outputs **ret)
 		goto fail;
 	if (c->program_enabled && (r = outputs_add_program(o, c->program_program,
 							   c->program_keep_alive, err, sizeof(err))) < 0)
+		goto fail;
+	if (c->journald_enabled &&
+	    (r = outputs_add_journald(o, c->journald_facility, err, sizeof(err))) < 0)
+		goto fail;
+	if (c->syslog_enabled && c->journald_enabled && syslog_is_journal(c->syslog_destination)) {
+		/* journald owns /dev/log on Debian: the same alerts would be there twice */
+		log_info("syslog output to %s skipped: the journald output already writes there",
+			 c->syslog_destination);
+	} else if (c->syslog_enabled &&
+		   (r = outputs_add_syslog(o, c->syslog_format, c->syslog_destination,
+					   c->syslog_facility, c->syslog_app_name, NULL, err,
+					   sizeof(err))) < 0) {
+		goto fail;
+	}
+	if (c->rsyslog_enabled &&
+	    (r = outputs_add_rsyslog(o, c->rsyslog_socket, err, sizeof(err))) < 0)
 		goto fail;
 	if (outputs_nsinks(o) == 0)
 		log_warning("no output is enabled: alerts are only counted");
