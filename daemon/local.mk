@@ -8,6 +8,7 @@ saker_SOURCES = \
 	daemon/saker.c \
 	daemon/tool/tool.h \
 	daemon/tool/cmd-capture.c \
+	daemon/tool/cmd-catalog.c \
 	daemon/tool/cmd-reload.c \
 	daemon/tool/cmd-fields.c \
 	daemon/tool/cmd-replay.c \
@@ -18,4 +19,4 @@ saker_SOURCES = \
 	daemon/tool/options.c daemon/tool/options.h \
 	daemon/tool/rulefiles.c \
 	daemon/tool/ydom.c daemon/tool/ydom.h
-saker_LDADD = $(SAKER_CTL_LIBS) $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS)
+saker_LDADD = $(SAKER_OUT_LIBS) $(SAKER_CTL_LIBS) $(SAKER_CAPTURE_LIBS) $(SAKER_LIBS)

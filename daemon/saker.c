@@ -44,6 +44,10 @@ static void usage(FILE *f)
 	      "      stdout) for SECONDS, or until interrupted; replay it later.\n"
 	      "  reload [-s SOCKET]\n"
 	      "      Have the running sakerd reload its configuration and rules.\n"
+	      "  catalog [-o FILE] [--advice PATH]... RULES...\n"
+	      "      Write the journal message catalog of the rules: what each\n"
+	      "      alert means and what to do, for journalctl -x (see\n"
+	      "      docs/journald.md).\n"
 	      "\n"
 	      "Exit status: 0 on success, 1 when rules or tests failed, 2 on usage\n"
 	      "errors.\n",
@@ -63,6 +67,7 @@ int main(int argc, char **argv)
 		{ "stats", cmd_stats },
 		{ "capture", cmd_capture },
 		{ "reload", cmd_reload },
+		{ "catalog", cmd_catalog },
 	};
 	size_t i;
 

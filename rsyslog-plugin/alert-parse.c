@@ -20,19 +20,19 @@ static const struct {
 	int severity;
 } priorities[] = {
 	/* sakerd and Falco write them capitalised; "info" is Falco's alias. */
-	{ "emergency", 0 }, { "alert", 1 },	    { "critical", 2 },	    { "error", 3 },
-	{ "warning", 4 },   { "notice", 5 },	    { "informational", 6 }, { "info", 6 },
-	{ "debug", 7 },
+	{ "emergency", 0 },	{ "alert", 1 },	  { "critical", 2 },
+	{ "error", 3 },		{ "warning", 4 }, { "notice", 5 },
+	{ "informational", 6 }, { "info", 6 },	  { "debug", 7 },
 };
 
 static const struct {
 	const char *name;
 	int facility;
 } facilities[] = {
-	{ "kern", 0 },	   { "user", 1 },     { "mail", 2 },	 { "daemon", 3 },   { "auth", 4 },
-	{ "security", 4 }, { "syslog", 5 },   { "lpr", 6 },	 { "news", 7 },	    { "uucp", 8 },
+	{ "kern", 0 },	   { "user", 1 },      { "mail", 2 },	 { "daemon", 3 },  { "auth", 4 },
+	{ "security", 4 }, { "syslog", 5 },    { "lpr", 6 },	 { "news", 7 },	   { "uucp", 8 },
 	{ "cron", 9 },	   { "authpriv", 10 }, { "ftp", 11 },	 { "local0", 16 }, { "local1", 17 },
-	{ "local2", 18 },  { "local3", 19 },  { "local4", 20 }, { "local5", 21 }, { "local6", 22 },
+	{ "local2", 18 },  { "local3", 19 },   { "local4", 20 }, { "local5", 21 }, { "local6", 22 },
 	{ "local7", 23 },
 };
 
@@ -43,7 +43,8 @@ int imsaker_severity_from_priority(const char *s, size_t len)
 	if (!s)
 		return -1;
 	for (i = 0; i < sizeof(priorities) / sizeof(priorities[0]); i++)
-		if (strlen(priorities[i].name) == len && strncasecmp(s, priorities[i].name, len) == 0)
+		if (strlen(priorities[i].name) == len &&
+		    strncasecmp(s, priorities[i].name, len) == 0)
 			return priorities[i].severity;
 	return -1;
 }
@@ -85,9 +86,9 @@ static int64_t days_since_epoch(int y, int m, int d)
 	/* Count from March, so the leap day is the last day of the counted year. */
 	int64_t yy = m <= 2 ? y - 1 : y;
 	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-	int64_t yoe = yy - era * 400;				   /* 0..399 */
+	int64_t yoe = yy - era * 400; /* 0..399 */
 	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* 0..365 */
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;	   /* 0..146096 */
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; /* 0..146096 */
 
 	return era * 146097 + doe - 719468;
 }
@@ -109,8 +110,8 @@ int imsaker_parse_time(const char *s, size_t len, int64_t *ret_sec, uint32_t *re
 	hour = digits(s + 11, 2);
 	minute = digits(s + 14, 2);
 	second = digits(s + 17, 2);
-	if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
-	    minute < 0 || minute > 59 || second < 0 || second > 59)
+	if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 ||
+	    minute > 59 || second < 0 || second > 59)
 		return -EINVAL;
 	maxday = mdays[month - 1] + (month == 2 && leap_year(year));
 	if (day > maxday)
@@ -261,9 +262,9 @@ int imsaker_alert_parse(const char *buf, size_t len, ImsakerAlert *ret, const ch
 		}
 	}
 	v = get_string(root, "time");
-	if (v && imsaker_parse_time(fjson_object_get_string(v),
-				    (size_t)fjson_object_get_string_len(v), &ret->time_sec,
-				    &ret->time_nsec) == 0)
+	if (v &&
+	    imsaker_parse_time(fjson_object_get_string(v), (size_t)fjson_object_get_string_len(v),
+			       &ret->time_sec, &ret->time_nsec) == 0)
 		ret->has_time = true;
 	return 0;
 }

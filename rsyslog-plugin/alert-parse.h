@@ -24,16 +24,16 @@ struct fjson_object;
 /* Longest hostname taken from an alert (RFC 1035); longer or odd ones give the local name. */
 #define IMSAKER_HOSTNAME_MAX 255
 /* Room imsaker_escape() needs for len input bytes: each may become "#ooo". */
-#define IMSAKER_ESCAPED_SIZE(len) ((len) * 4 + 1)
+#define IMSAKER_ESCAPED_SIZE(len) ((len)*4 + 1)
 
 typedef struct ImsakerAlert {
 	struct fjson_object *json; /* the whole alert, owned */
-	const char *output;	   /* the alert's sentence, inside json */
+	const char *output; /* the alert's sentence, inside json */
 	size_t output_len;
 	const char *hostname; /* inside json; NULL: absent or not a usable hostname */
 	size_t hostname_len;
-	int severity;	  /* syslog severity 0 (emerg) .. 7 (debug) from "priority" */
-	bool has_time;	  /* "time" was an RFC 3339 UTC timestamp */
+	int severity; /* syslog severity 0 (emerg) .. 7 (debug) from "priority" */
+	bool has_time; /* "time" was an RFC 3339 UTC timestamp */
 	int64_t time_sec; /* seconds since the epoch */
 	uint32_t time_nsec;
 } ImsakerAlert;
@@ -61,8 +61,8 @@ int imsaker_parse_time(const char *s, size_t len, int64_t *ret_sec, uint32_t *re
  */
 typedef struct ImsakerEscape {
 	bool control; /* escape bytes below 0x20 (NUL is always escaped) */
-	bool tab;     /* escape TAB as well */
-	char prefix;  /* '#' gives "#012" for a line feed */
+	bool tab; /* escape TAB as well */
+	char prefix; /* '#' gives "#012" for a line feed */
 } ImsakerEscape;
 
 /*

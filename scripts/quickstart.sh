@@ -13,4 +13,5 @@ cd build
 [ -f Makefile ] || ../configure -q
 make -s -j"$(nproc)" >/dev/null
 ./saker replay --write-capture demo.cap --hostname demo-host ../examples/demo.jsonl
-exec ./sakerd -c /dev/null --config-dir /nonexistent -r ../rules -e demo.cap
+exec ./sakerd -c /dev/null --config-dir /nonexistent -o journald_output.enabled=false -o syslog_output.enabled=false \
+	-r ../rules -e demo.cap

@@ -184,3 +184,47 @@ endif
 syslog_send_SOURCES = tests/cli/syslog-send.c
 syslog_send_CFLAGS = $(AM_CFLAGS) -pthread
 syslog_send_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS)
+# The journald output (daemon/output/out-journald.c): field names, MESSAGE_ID, the entry;
+# journald-send drives the sink against a real journald in tests/cli/test-journald.sh.
+UNIT_TESTS += test-journald
+test_journald_SOURCES = tests/unit/test-journald.c
+test_journald_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
+test_journald_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+if ENABLE_TESTS
+check_PROGRAMS += journald-send
+endif
+journald_send_SOURCES = tests/cli/journald-send.c
+journald_send_CFLAGS = $(AM_CFLAGS) -pthread
+journald_send_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS)
+# The rsyslog output (daemon/output/out-rsyslog.c) against a socket the test reads, and
+# imsaker's datagram parser (rsyslog-plugin/alert-parse.c, built without rsyslog): unit
+# tests, fuzz target and corpus replay; rsyslog-send drives the sink into a real rsyslogd
+# in tests/rsyslog/run.sh (tests/cli/test-rsyslog.sh).
+UNIT_TESTS += test-out-rsyslog test-imsaker
+test_out_rsyslog_SOURCES = tests/unit/test-out-rsyslog.c
+test_out_rsyslog_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) -pthread
+test_out_rsyslog_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS) $(CMOCKA_LIBS)
+test_imsaker_SOURCES = tests/unit/test-imsaker.c rsyslog-plugin/alert-parse.c \
+	rsyslog-plugin/alert-parse.h
+test_imsaker_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_imsaker_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)
+FUZZ_REPLAYS += fuzz-imsaker-replay
+fuzz_imsaker_replay_SOURCES = tests/fuzz/fuzz-imsaker.c tests/fuzz/replay-main.c \
+	rsyslog-plugin/alert-parse.c
+fuzz_imsaker_replay_LDADD = $(SAKER_LIBS)
+FUZZ_TARGETS += fuzz-imsaker
+fuzz_imsaker_SOURCES = tests/fuzz/fuzz-imsaker.c rsyslog-plugin/alert-parse.c
+fuzz_imsaker_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+fuzz_imsaker_LDFLAGS = -fsanitize=fuzzer
+fuzz_imsaker_LDADD = $(SAKER_LIBS)
+if ENABLE_TESTS
+check_PROGRAMS += rsyslog-send
+endif
+rsyslog_send_SOURCES = tests/rsyslog/rsyslog-send.c
+rsyslog_send_CFLAGS = $(AM_CFLAGS) -pthread
+rsyslog_send_LDADD = $(SAKER_OUT_LIBS) $(SAKER_LIBS)
+# StrBuf: JSON escaping (UTF-8 and other bytes) and the size cap (daemon/common/strbuf.c).
+UNIT_TESTS += test-strbuf
+test_strbuf_SOURCES = tests/unit/test-strbuf.c
+test_strbuf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+test_strbuf_LDADD = $(SAKER_LIBS) $(CMOCKA_LIBS)

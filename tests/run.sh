@@ -141,6 +141,11 @@ for suite in $suites; do
 		else
 			printf '%s\n' "$out" | tail -5; record bench "bench-rules" fail
 		fi
+		if out=$("$build/bench-outputs" -n 20000 2>&1); then
+			printf '%s\n' "$out"; record bench "bench-outputs" ok
+		else
+			printf '%s\n' "$out" | tail -5; record bench "bench-outputs" fail
+		fi
 		if [ -x bench/driver/run.sh ]; then
 			if bench/driver/run.sh --smoke; then record bench "bench/driver --smoke" ok
 			else record bench "bench/driver --smoke" fail; fi

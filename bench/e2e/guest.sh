@@ -100,6 +100,7 @@ stdout_output: {enabled: false}
 syslog_output: {enabled: false}
 file_output: {enabled: true, filename: /out/sakerd/alerts.json, keep_alive: true}
 dns: {enabled: false}
+journald_output: {enabled: false}
 stats_interval: 0
 EOF
 	LD_LIBRARY_PATH=$SD/lib "$SD/sakerd" -c $W/saker.yaml --config-dir /nonexistent \

@@ -72,9 +72,10 @@ typedef struct JournaldEntry {
 	struct iovec *iov;
 	size_t niov;
 	size_t iov_cap;
-	size_t *ends; /* where each field ends in fields (iov_base is set once it stopped growing) */
+	size_t *ends; /* where each field ends in fields (iov_base set once it stopped growing) */
 	char (*names)[JOURNALD_FIELD_NAME_MAX + 1]; /* output field names, after collisions */
 	size_t names_cap;
+	int error; /* the first failed append of the entry being built */
 } JournaldEntry;
 
 /*
@@ -85,7 +86,8 @@ typedef struct JournaldEntry {
  * order.  A name already taken, by the fields above or an earlier output
  * field, gets the first free suffix of "_2", "_3"...  Values are copied
  * byte for byte.  Returns 0, -EINVAL for an alert without rule or with an
- * unknown priority, -E2BIG past JOURNALD_ENTRY_MAX_BYTES or -ENOMEM.
+ * unknown priority, -E2BIG when the entry would pass JOURNALD_ENTRY_MAX_BYTES
+ * (its output and values alone take half of it) or -ENOMEM.
  */
 int journald_entry_build(JournaldEntry *e, const Alert *a, int facility);
 void journald_entry_done(JournaldEntry *e);

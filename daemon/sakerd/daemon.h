@@ -124,7 +124,7 @@ typedef struct Daemon {
 	uint64_t cpu_ns_at_stats;
 	uint64_t drops_at_last_alert[SAKER_DROP_MAX];
 	uint64_t events_at_last_drop_check;
-	uint64_t out_lost_reported[OUTPUTS_MAX_SINKS]; /* per sink of d->outputs */
+	uint64_t out_lost_reported[OUTPUTS_MAX_SINKS]; /* lost + errors, per sink of d->outputs */
 	uint64_t last_out_report_ns;
 	StrBuf scratch;
 } Daemon;

@@ -160,11 +160,13 @@ void daemon_check_output_losses(Daemon *d, uint64_t now)
 	n = MIN(outputs_stats(d->outputs, os, ELEMENTSOF(os)), ELEMENTSOF(os));
 	strbuf_reset(sb);
 	for (i = 0; i < n; i++) {
-		uint64_t lost = os[i].lost - d->out_lost_reported[i];
+		/* dropped from a full queue, or failed to be written (sink down) */
+		uint64_t gone = os[i].lost + os[i].errors;
+		uint64_t lost = gone - d->out_lost_reported[i];
 
 		if (!lost)
 			continue;
-		d->out_lost_reported[i] = os[i].lost;
+		d->out_lost_reported[i] = gone;
 		snprintf(values[nf], sizeof(values[nf]), "%" PRIu64, lost);
 		fields[nf] = (AlertField){ .name = os[i].name, .value = values[nf],
 					   .len = strlen(values[nf]) };
@@ -175,7 +177,7 @@ void daemon_check_output_losses(Daemon *d, uint64_t now)
 	if (!total)
 		return;
 	d->last_out_report_ns = now == UINT64_MAX ? now_mono_ns() : now;
-	log_warning("outputs dropped %" PRIu64 " alerts (%s): a sink is slower than the alerts",
+	log_warning("outputs dropped %" PRIu64 " alerts (%s): a sink is down or slower than the alerts",
 		    total, strbuf_str(sb));
 	{
 		static const char *const tags[] = { "saker", "outputs" };

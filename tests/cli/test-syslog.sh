@@ -164,7 +164,7 @@ if grep -q 'outputs_add_syslog' "$top/daemon/sakerd/setup.c" 2>/dev/null; then
 	: >"$tmp/out.log"
 	"$build/saker" replay --write-capture "$tmp/demo.cap" --hostname demohost \
 		"$top/examples/demo.jsonl" || ko "write the demo capture"
-	"$build/sakerd" -c "$tmp/empty.yaml" --config-dir "$tmp/none" -e "$tmp/demo.cap" \
+	"$build/sakerd" -c "$tmp/empty.yaml" --config-dir "$tmp/none" -e "$tmp/demo.cap" -o journald_output.enabled=false \
 		-r "$top/rules" -o stdout_output.enabled=false -o json_output=true \
 		-o file_output.enabled=true -o file_output.filename="$tmp/alerts.json" \
 		-o syslog_output.enabled=true -o syslog_output.format=rfc5424 \

@@ -35,6 +35,8 @@ buffered_outputs: false
 stdout_output: {enabled: false}
 file_output: {enabled: true, filename: $W/alerts.json, keep_alive: true}
 dns: {enabled: false}
+journald_output: {enabled: false}
+syslog_output: {enabled: false}
 stats_interval: 0
 EOF
 "$SD/sakerd" -c "$W/saker.yaml" --config-dir "$W/none" --socket "$W/ctl.sock" \
@@ -168,6 +170,8 @@ stdout_output: {enabled: false}
 file_output: {enabled: true, filename: $W/alerts2.json, keep_alive: true}
 syscall_event_drops: {actions: [log, alert], rate: 1, max_burst: 1}
 dns: {enabled: false}
+journald_output: {enabled: false}
+syslog_output: {enabled: false}
 stats_interval: 0
 EOF
 "$SD/sakerd" -c "$W/saker2.yaml" --config-dir "$W/none" --socket "$W/ctl.sock" \
