@@ -7,6 +7,7 @@
  * statistics, watchdog) and the control socket.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +175,12 @@ static size_t read_capture(Daemon *d)
 	while (n < SAKERD_BATCH) {
 		r = capture_reader_next(d->replay, &it);
 		if (r == 0) {
-			log_info("%s: end of capture", d->args.capture_file);
+			double secs = (double)(now_mono_ns() - d->run_start_ns) / 1e9;
+
+			log_info("%s: end of capture: %" PRIu64 " events, %" PRIu64
+				 " alerts in %.3f s (%.0f events/s)",
+				 d->args.capture_file, d->cnt.events, d->cnt.alerts, secs,
+				 secs > 0 ? (double)d->cnt.events / secs : 0.0);
 			d->quit = true;
 			break;
 		}
@@ -509,6 +515,7 @@ int daemon_run(Daemon *d)
 	daemon_notify("READY=1\nSTATUS=Watching, %zu rules enabled", engine_enabled_count(d->engine));
 	log_info("sakerd running: %zu rules enabled, %zu outputs", engine_enabled_count(d->engine),
 		 outputs_nsinks(d->outputs));
+	d->run_start_ns = now_mono_ns();
 	while (!d->quit) {
 		size_t n = d->reader ? read_rings(d) : read_capture(d);
 

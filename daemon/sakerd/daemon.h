@@ -115,6 +115,7 @@ typedef struct Daemon {
 	char hostname[HOST_NAME_MAX + 1];
 	uint64_t boot_ns; /* CLOCK_BOOTTIME -> wall clock */
 	uint64_t start_mono_ns;
+	uint64_t run_start_ns; /* when the loop started (a capture's processing time) */
 	uint64_t last_tick_ns, last_sweep_ns, last_dead_sweep_ns, last_hostfiles_ns, last_stats_ns, last_metrics_ns;
 	uint64_t watchdog_usec;
 	bool quit;

@@ -144,3 +144,35 @@ lost=$(grep "\"rule\":\"Outputs dropped alerts\"" "$tmp/fast.json" | grep -o "\"
 if [ "$rc" = 0 ] && [ "${lost:-0}" -ge 23 ] && grep -q 'outputs dropped [0-9]* alerts (.*program=' "$tmp/err"; then
 	ok "slow output: its loss ($lost alerts) is logged and reported as an alert to the others"
 else ko "slow output: its loss is logged and reported to the others" "rc=$rc lost=$lost $(grep -i dropped "$tmp/fast.json" "$tmp/err" | head -3)"; fi
+
+# A blocked sink does not slow the capture path: 20,000 alerting events with the file output
+# alone, then with an rsyslog output whose socket nobody reads (it fills at once, the sink waits
+# on every alert). The events/s of the two runs are printed; only a gross slowdown fails.
+if command -v python3 >/dev/null; then
+	{
+		head -n 2 "$tmp/flood.jsonl"
+		awk 'BEGIN { for (i = 0; i < 20000; i++) {
+			s = 10 + int(i / 1000000); u = i % 1000000
+			printf "{\"type\":\"openat\",\"ts\":\"2026-11-30T09:00:%02d.%06d000Z\",\"tid\":700,\"pid\":700,\"args\":{\"fd\":3,\"dirfd\":-100,\"name\":\"/etc/shadow\",\"flags\":\"O_RDONLY\",\"mode\":0}}\n", s, u
+			printf "{\"type\":\"close\",\"ts\":\"2026-11-30T09:00:%02d.%06d500Z\",\"tid\":700,\"pid\":700,\"args\":{\"res\":0,\"fd\":3}}\n", s, u } }'
+	} >"$tmp/big.jsonl"
+	"$saker" replay --write-capture "$tmp/big.cap" "$tmp/big.jsonl" || ko "write the 20,000-alert capture"
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); time.sleep(120)' \
+		"$tmp/stuck.sock" &
+	spy=$!
+	for _ in $(seq 50); do [ -S "$tmp/stuck.sock" ] && break; sleep 0.1; done
+	rate() { sed -n 's/.*end of capture: .* alerts in .* s (\([0-9]*\) events\/s).*/\1/p' "$1"; }
+	sd -e "$tmp/big.cap" -r "$top/rules" -o stdout_output.enabled=false -o file_output.enabled=true \
+		-o file_output.filename="$tmp/big1.txt" >/dev/null 2>"$tmp/healthy.err"
+	sd -e "$tmp/big.cap" -r "$top/rules" -o stdout_output.enabled=false -o file_output.enabled=true \
+		-o file_output.filename="$tmp/big2.txt" -o rsyslog_output.enabled=true \
+		-o rsyslog_output.socket="$tmp/stuck.sock" >/dev/null 2>"$tmp/blocked.err"; rc=$?
+	kill "$spy" 2>/dev/null
+	h=$(rate "$tmp/healthy.err") b=$(rate "$tmp/blocked.err")
+	echo "INFO: sakerd: 40,000 events with 20,000 alerts: ${h:-?} events/s healthy, ${b:-?} events/s with a blocked rsyslog sink"
+	if [ "$rc" = 0 ] && [ -n "$h" ] && [ -n "$b" ] && [ $((b * 4)) -ge "$h" ] &&
+		grep -q 'outputs dropped [0-9]* alerts (.*rsyslog=' "$tmp/blocked.err"; then
+		ok "a blocked sink does not hold up the events (its losses are reported)"
+	else ko "a blocked sink does not hold up the events" "rc=$rc healthy=$h blocked=$b $(tail -3 "$tmp/blocked.err")"; fi
+fi
