@@ -365,11 +365,13 @@ fi
 jd_stop
 sd
 n=$(grep -c "journald output:" "$tmp/sakerd.err")
+# the alerts, and possibly sakerd's own "Outputs dropped" alert, which went the same way
+lost=$(sed -n 's/.*journald still unreachable at stop; \([0-9]*\) alerts were lost.*/\1/p' "$tmp/sakerd.err")
 if [ "$sd_rc" = 0 ] && [ "$n" = 2 ] &&
 	grep -q "journald output: cannot send to journald (Connection refused)" "$tmp/sakerd.err" &&
-	grep -q "journald output: journald still unreachable at stop; $nalerts alerts were lost" "$tmp/sakerd.err"
+	{ [ "$lost" = "$nalerts" ] || [ "$lost" = $((nalerts + 1)) ]; }
 then ok "journald down: sakerd exits 0, the $nalerts lost alerts reported in two lines"
-else ko "journald down: sakerd exits 0, lost alerts reported" "rc=$sd_rc $(head -5 "$tmp/sakerd.err")"; fi
+else ko "journald down: sakerd exits 0, lost alerts reported" "rc=$sd_rc $(cat "$tmp/sakerd.err")"; fi
 jd_start || ko "restart systemd-journald"
 sd
 n=$(count_entries _PID="$sd_pid")
