@@ -183,6 +183,10 @@ static bool creator_name(EvalCtx *ctx, bool raw, const char **ret)
 			if (!r)
 				return true;
 			/* only duplicate separators are removed from raw names */
+			if (!strstr(r, "//")) {
+				*ret = r; /* nothing to remove: the event's own text */
+				return true;
+			}
 			d = eval_strndup(ctx, r, strlen(r));
 			if (!d)
 				return false;
