@@ -16,15 +16,21 @@
 static bool to_journal;
 static int max_level = LOG_INFO;
 
-void log_setup(void)
+bool log_fd_is_journal(int fd)
 {
 	const char *e = getenv("JOURNAL_STREAM");
 	unsigned long long dev, ino;
 	struct stat st;
 
-	/* "DEV:INO" of the journal stream; prefixes only when stderr is that stream */
-	if (e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0)
-		to_journal = st.st_dev == dev && st.st_ino == ino;
+	/* "DEV:INO" of the stream systemd connected to the journal */
+	return e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(fd, &st) == 0 &&
+	       st.st_dev == dev && st.st_ino == ino;
+}
+
+void log_setup(void)
+{
+	/* "<N>" prefixes only when stderr is the journal stream */
+	to_journal = log_fd_is_journal(STDERR_FILENO);
 	setvbuf(stderr, NULL, _IOLBF, 0);
 }
 

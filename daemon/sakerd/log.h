@@ -11,7 +11,11 @@
 
 #include "common/macro.h"
 
+#include <stdbool.h>
+
 void log_setup(void);
+/* Whether fd is the stream systemd connected to the journal (JOURNAL_STREAM). */
+bool log_fd_is_journal(int fd);
 void log_set_max_level(int level);
 /* Logs and returns -abs(error) (or 0 when error is 0), for "return log_error_errno(r, ...)". */
 int log_full_errno(int level, int error, const char *fmt, ...) _printf_(3, 4);

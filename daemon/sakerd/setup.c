@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "output/out-journald.h"
 #include "output/out-rsyslog.h"
@@ -136,8 +137,13 @@ int daemon_build_outputs(const DaemonArgs *args, const Config *c, Outputs **ret)
 	r = outputs_new(&oo, &o);
 	if (r < 0)
 		return log_error_errno(r, "cannot set up the outputs");
-	if (c->stdout_enabled && (r = outputs_add_stdout(o, err, sizeof(err))) < 0)
+	if (c->stdout_enabled && c->journald_enabled && log_fd_is_journal(STDOUT_FILENO)) {
+		/* under systemd, stdout is the journal too: each alert would be there twice */
+		log_info("stdout output skipped: stdout is the journal, which the journald output "
+			 "already writes to");
+	} else if (c->stdout_enabled && (r = outputs_add_stdout(o, err, sizeof(err))) < 0) {
 		goto fail;
+	}
 	if (c->file_enabled &&
 	    (r = outputs_add_file(o, c->file_filename, c->file_keep_alive, err, sizeof(err))) < 0)
 		goto fail;
