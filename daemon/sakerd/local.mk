@@ -15,8 +15,8 @@ sakerd_LDADD = $(SAKER_OUT_LIBS) $(SAKER_DNS_LIBS) $(SAKER_CTL_LIBS) $(SAKER_CAP
 	$(SAKER_HOST_LIBS) $(SAKER_CONFIG_LIBS) $(SAKER_LIBS)
 
 # The systemd unit, with this build's paths.
-systemdsystemunit_DATA = sakerd.service
-sakerd.service: $(top_srcdir)/daemon/sakerd/sakerd.service.in Makefile
+systemdsystemunit_DATA = saker.service
+saker.service: $(top_srcdir)/daemon/sakerd/saker.service.in Makefile
 	$(AM_V_GEN)sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@docdir[@]|$(docdir)|g' $< >$@
-CLEANFILES += sakerd.service
-EXTRA_DIST += daemon/sakerd/sakerd.service.in
+CLEANFILES += saker.service
+EXTRA_DIST += daemon/sakerd/saker.service.in
