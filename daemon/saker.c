@@ -48,6 +48,9 @@ static void usage(FILE *f)
 	      "      Write the journal message catalog of the rules: what each\n"
 	      "      alert means and what to do, for journalctl -x (see\n"
 	      "      docs/journald.md).\n"
+	      "  doc [--advice PATH]... RULES...\n"
+	      "      Write the reference of the rules in Markdown: what each rule\n"
+	      "      detects, what to do, how to tune it (docs/rules.md).\n"
 	      "\n"
 	      "Exit status: 0 on success, 1 when rules or tests failed, 2 on usage\n"
 	      "errors.\n",
@@ -68,6 +71,7 @@ int main(int argc, char **argv)
 		{ "capture", cmd_capture },
 		{ "reload", cmd_reload },
 		{ "catalog", cmd_catalog },
+		{ "doc", cmd_doc },
 	};
 	size_t i;
 

@@ -511,6 +511,7 @@ static void journald_close(void *userdata)
 }
 
 static const OutputSinkOps journald_ops = {
+	.no_line = true,
 	.name = "journald",
 	.write = journald_write,
 	.close = journald_close,

@@ -258,6 +258,7 @@ static void rsyslog_close(void *userdata)
 }
 
 static const OutputSinkOps rsyslog_ops = {
+	.no_line = true,
 	.name = "rsyslog",
 	.open = rsyslog_open,
 	.write = rsyslog_write,

@@ -947,6 +947,7 @@ static void syslog_close(void *userdata)
 }
 
 static const OutputSinkOps syslog_ops = {
+	.no_line = true,
 	.name = "syslog",
 	.open = syslog_open,
 	.write = syslog_write,

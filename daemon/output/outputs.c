@@ -349,6 +349,8 @@ static int sink_write_one(Sink *s, const Alert *a, StrBuf *line)
 	/* The renderers need a rule name and a known priority. */
 	if (!a->rule || a->priority < 0 || a->priority >= _PRI_MAX)
 		return -EINVAL;
+	if (s->ops->no_line)
+		return s->ops->write(s->userdata, a, NULL, 0);
 	strbuf_reset(line);
 	if (s->opts.json)
 		r = alert_render_json(a, &s->opts.json_opts, line);

@@ -52,6 +52,8 @@ typedef struct OutputSinkOps {
 	void (*close)(void *userdata); /* may be NULL; frees userdata too */
 	/* may be NULL; housekeeping while the queue is empty (reaping a child) */
 	int (*idle)(void *userdata);
+	/* the sink renders the Alert itself: write() gets no line (NULL, 0) */
+	bool no_line;
 } OutputSinkOps;
 
 typedef struct OutputsOptions {

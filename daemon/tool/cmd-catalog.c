@@ -108,18 +108,7 @@ static const struct {
 	  "resources or destroys data." },
 };
 
-typedef struct Advice {
-	char *text;
-	SrcPos pos;
-	bool used;
-} Advice;
-
-typedef struct AdviceSet {
-	StrMap *by_rule; /* rule name -> Advice* */
-	PathList files;
-} AdviceSet;
-
-static void advice_set_done(AdviceSet *s)
+void advice_set_done(AdviceSet *s)
 {
 	size_t iter = 0;
 	void *v;
@@ -229,11 +218,13 @@ static int advice_load_file(AdviceSet *s, const char *file)
 	return ret;
 }
 
-static int advice_load(AdviceSet *s)
+int advice_load(AdviceSet *s)
 {
 	size_t i;
 	int r, ret = 0;
 
+	if (!s->by_rule && !(s->by_rule = strmap_new()))
+		return -ENOMEM;
 	for (i = 0; i < s->files.n; i++) {
 		r = advice_load_file(s, s->files.v[i]);
 		if (r == -ENOMEM)
@@ -244,11 +235,28 @@ static int advice_load(AdviceSet *s)
 	return ret;
 }
 
-static Advice *advice_find(const AdviceSet *s, const char *rule)
+Advice *advice_find(const AdviceSet *s, const char *rule)
 {
 	void *v = NULL;
 
 	return strmap_get(s->by_rule, rule, strlen(rule), &v) ? v : NULL;
+}
+
+void advice_warn_unused(const AdviceSet *s)
+{
+	size_t iter = 0, klen;
+	const char *key;
+	void *v;
+
+	/* advice nobody asked for is most likely a misspelt rule name */
+	while (s->by_rule && strmap_next(s->by_rule, &iter, &key, &klen, &v)) {
+		const Advice *a = v;
+
+		if (!a->used)
+			fprintf(stderr,
+				"%s:%u:%u: warning: advice for rule '%.*s', which is not loaded\n",
+				a->pos.file, a->pos.line, a->pos.col, (int)klen, key);
+	}
 }
 
 /* ---- writing ---- */
@@ -353,8 +361,7 @@ static void put_text(FILE *f, const char *text)
 	strbuf_done(&item);
 }
 
-/* "T1003.008" -> "T1003/008", or NULL when tag is not an ATT&CK technique id. */
-static bool technique_path(const char *tag, char ret[16])
+bool attack_technique_path(const char *tag, char ret[16])
 {
 	size_t n = strlen(tag);
 
@@ -383,7 +390,7 @@ static void put_header(FILE *f, const char *rule, const char *support, char *con
 	if (support)
 		fprintf(f, "Support: %s\n", support);
 	for (i = 0; i < ntags; i++) {
-		if (!technique_path(tags[i], path))
+		if (!attack_technique_path(tags[i], path))
 			continue;
 		fprintf(f, "%s https://attack.mitre.org/techniques/%s/",
 			doc ? "" : "Documentation:", path);
@@ -564,10 +571,7 @@ int cmd_catalog(int argc, char **argv)
 	_cleanup_(ruleset_freep) RuleSet *rs = NULL;
 	const char *output = NULL, *support = NULL;
 	bool internal = false, require = false, missing = false;
-	size_t iter = 0, i;
-	const char *key;
-	size_t klen;
-	void *v;
+	size_t i;
 	int o, r;
 
 	optind = 1;
@@ -654,14 +658,6 @@ int cmd_catalog(int argc, char **argv)
 			strerror(-r));
 		return 1;
 	}
-	/* advice nobody asked for is most likely a misspelt rule name */
-	while (strmap_next(advice.by_rule, &iter, &key, &klen, &v)) {
-		const Advice *a = v;
-
-		if (!a->used)
-			fprintf(stderr,
-				"%s:%u:%u: warning: advice for rule '%.*s', which is not loaded\n",
-				a->pos.file, a->pos.line, a->pos.col, (int)klen, key);
-	}
+	advice_warn_unused(&advice);
 	return 0;
 }

@@ -19,6 +19,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_capture(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_doc(int argc, char **argv);
 
 /*
  * Print why talking to sakerd at path failed (r from control_call() and
@@ -38,6 +39,38 @@ void pathlist_done(PathList *l);
  * order.  Returns negative errno (with a message on stderr) on failure.
  */
 int pathlist_add(PathList *l, const char *path);
+
+/*
+ * What to do when a rule fires, from advice files (YAML lists of {rule: NAME,
+ * advice: TEXT}) that saker catalog and saker doc read (cmd-catalog.c).
+ */
+typedef struct Advice {
+	char *text;
+	SrcPos pos; /* of the rule name in its advice file */
+	bool used; /* set by the caller when a loaded rule took it */
+} Advice;
+
+typedef struct AdviceSet {
+	StrMap *by_rule; /* rule name -> Advice*; created by advice_load() */
+	PathList files; /* the advice files, in load order */
+} AdviceSet;
+
+void advice_set_done(AdviceSet *s);
+/*
+ * Load s->files in order; a later item for the same rule replaces an earlier
+ * one.  Problems are printed with file:line:col.  Returns 0, -ENOMEM, or
+ * another negative errno when a file was bad (the others are still loaded).
+ */
+int advice_load(AdviceSet *s);
+/* The advice for rule, or NULL. */
+Advice *advice_find(const AdviceSet *s, const char *rule);
+/* Warn on stderr about each advice no loaded rule used (a misspelt name, most likely). */
+void advice_warn_unused(const AdviceSet *s);
+/*
+ * "T1003.008" -> "T1003/008" (the technique's path on attack.mitre.org);
+ * false when tag is not an ATT&CK technique id.
+ */
+bool attack_technique_path(const char *tag, char ret[16]);
 
 /*
  * Load every file of paths into a new RuleSet, collecting diagnostics in d.

@@ -110,6 +110,12 @@ for c in "${progs[@]}"; do
 	fi
 done
 for s in "${scripts[@]}"; do install -m755 "$s" "$bin/"; done
+# static helper programs the tests run (no t- prefix: not tests themselves)
+for c in "$SAKER_GUEST_DIR"/rules-helper.c; do
+	p=$(basename "$c" .c)
+	gcc -static -O2 -Wall -Wextra -Werror "$c" -o "$bin/$p" >"$OUT/cc-$p.log" 2>&1 ||
+		{ result host "FAIL: compile $p"; head -n 30 "$OUT/cc-$p.log" >&2; }
+done
 [ ${#progs[@]} -eq 0 ] || [ $ncc -ne ${#progs[@]} ] || result host "PASS: compile $ncc guest programs"
 
 # sakerd and the saker tool for the end-to-end test (t-sakerd.sh), with the shared
@@ -119,6 +125,9 @@ if [ -n "${SAKER_BUILD_DIR:-}" ] && [ -x "$SAKER_BUILD_DIR/sakerd" ] && [ -x "$S
 	sakerd_dir=$OUT/sakerd
 	mkdir -p "$sakerd_dir/lib"
 	cp "$SAKER_BUILD_DIR/sakerd" "$SAKER_BUILD_DIR/saker" "$KMOD_TESTS/e2e/rules.yaml" "$sakerd_dir/"
+	# the default ruleset, for the live attack test (t-rules.sh)
+	mkdir -p "$sakerd_dir/rules"
+	cp "$SAKER_ROOT"/rules/*.yaml "$sakerd_dir/rules/"
 	ldd "$SAKER_BUILD_DIR/sakerd" "$SAKER_BUILD_DIR/saker" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' |
 		grep -Ev '/(libc|libm|ld-linux[^/]*)\.so' | sort -u | xargs -r cp -L -t "$sakerd_dir/lib/"
 	result host "PASS: ship sakerd ($(ls "$sakerd_dir/lib" | wc -l) libraries)"
