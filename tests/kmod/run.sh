@@ -154,6 +154,23 @@ check_replay() {
 	fi
 }
 
+# check_rules_replay SUITE DIR: the default rules' attack run (t-rules.sh) replays on the
+# host to the alerts sakerd wrote live in the guest
+check_rules_replay() {
+	local g=$2/guest
+	[ -s "$g/rules.cap" ] || return 0
+	if ! "$SAKER_BUILD_DIR/saker" replay --json -o rule_matching=all -r "$sakerd_dir/rules" \
+		-r "$g/rules-site.yaml" "$g/rules.cap" >"$2/rules-replay.json" 2>"$2/rules-replay.err"; then
+		result "$1" "FAIL: rules replay: saker replay failed: $(head -c 300 "$2/rules-replay.err")"
+	elif diff <(grep -v '"source":"internal"' "$g/rules-alerts.json" | sort) \
+		<(sort "$2/rules-replay.json") >"$2/rules-replay.diff"; then
+		result "$1" "PASS: rules replay: the attack capture gives the $(wc -l <"$2/rules-replay.json") live alerts on the host"
+	else
+		result "$1" "FAIL: rules replay: alerts differ from the live ones (see $2/rules-replay.diff)"
+		head -n 10 "$2/rules-replay.diff" >&2
+	fi
+}
+
 # 3. per suite: build the module (all suites at once), boot, run the tests
 declare -A build_pid
 for suite in "${list[@]}"; do
@@ -203,6 +220,7 @@ for suite in "${list[@]}"; do
 	fi
 	log "$suite: guest run $(since "$t") s"
 	[ -z "$sakerd_dir" ] || check_replay "$suite" "$d"
+	[ -z "$sakerd_dir" ] || check_rules_replay "$suite" "$d"
 done
 
 # 4. what ran in the background: sid (build only), checkpatch, sparse
