@@ -316,14 +316,10 @@ static void put_wrapped(FILE *f, const char *lead, const char *text, size_t len)
 	strbuf_done(&line);
 }
 
-/*
- * Text as paragraphs (separated by blank lines) of wrapped lines; a line
- * starting with "- " starts a list item, wrapped with a hanging indent.
- */
-static void put_text(FILE *f, const char *text)
+void text_blocks(const char *text, text_block_fn fn, void *userdata)
 {
 	StrBuf item = { 0 };
-	bool bullet = false, gap = false, printed = false;
+	bool bullet = false, prev_bullet = false, gap = false, first = true;
 	const char *p = text;
 
 	for (;;) {
@@ -335,11 +331,12 @@ static void put_text(FILE *f, const char *text)
 		blank = s == end;
 		starts_item = end - s >= 2 && s[0] == '-' && s[1] == ' ';
 		if ((blank || starts_item || !*p) && item.len > 0) {
-			if (gap && printed)
-				fputc('\n', f);
-			put_wrapped(f, bullet ? "- " : "", strbuf_str(&item), item.len);
+			fn(userdata, &(TextBlock){ .text = strbuf_str(&item), .len = item.len,
+						   .bullet = bullet, .prev_bullet = prev_bullet,
+						   .gap = gap, .first = first });
 			strbuf_reset(&item);
-			printed = true;
+			first = false;
+			prev_bullet = bullet;
 			gap = false;
 		}
 		if (!*p)
@@ -359,6 +356,21 @@ static void put_text(FILE *f, const char *text)
 		p = *end ? end + 1 : end;
 	}
 	strbuf_done(&item);
+}
+
+/* Catalog text: blocks of wrapped lines, a blank line where the source had one. */
+static void put_block(void *userdata, const TextBlock *b)
+{
+	FILE *f = userdata;
+
+	if (b->gap && !b->first)
+		fputc('\n', f);
+	put_wrapped(f, b->bullet ? "- " : "", b->text, b->len);
+}
+
+static void put_text(FILE *f, const char *text)
+{
+	text_blocks(text, put_block, f);
 }
 
 bool attack_technique_path(const char *tag, char ret[16])

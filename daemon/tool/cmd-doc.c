@@ -107,49 +107,21 @@ static void md_block(FILE *f, const char *lead, const char *s, size_t n)
 }
 
 /*
- * Text written as the rule and advice files write it (paragraphs separated by
- * blank lines, "- " starting a list item) as Markdown blocks: a blank line
- * between blocks, none between the items of one list.
+ * Text written as the rule and advice files write it as Markdown blocks: a
+ * blank line between blocks, none between the items of one list.
  */
+static void md_block_of(void *userdata, const TextBlock *b)
+{
+	FILE *f = userdata;
+
+	if (!b->first && !(b->bullet && b->prev_bullet && !b->gap))
+		fputc('\n', f);
+	md_block(f, b->bullet ? "- " : "", b->text, b->len);
+}
+
 static void md_text(FILE *f, const char *text)
 {
-	StrBuf item = { 0 };
-	bool bullet = false, was_bullet = false, printed = false;
-	const char *p = text;
-
-	for (;;) {
-		const char *end = strchrnul(p, '\n'), *s = p;
-		bool blank, starts_item;
-
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
-		blank = s == end;
-		starts_item = end - s >= 2 && s[0] == '-' && s[1] == ' ';
-		if ((blank || starts_item || !*p) && item.len > 0) {
-			if (printed && !(bullet && was_bullet))
-				fputc('\n', f);
-			md_block(f, bullet ? "- " : "", strbuf_str(&item), item.len);
-			strbuf_reset(&item);
-			printed = true;
-			was_bullet = bullet;
-		}
-		if (!*p)
-			break;
-		if (blank)
-			was_bullet = false; /* a blank line ends the list */
-		else {
-			if (starts_item) {
-				bullet = true;
-				s += 2;
-			} else if (item.len == 0)
-				bullet = false;
-			if (item.len > 0)
-				strbuf_putc(&item, ' ');
-			strbuf_append(&item, s, (size_t)(end - s));
-		}
-		p = *end ? end + 1 : end;
-	}
-	strbuf_done(&item);
+	text_blocks(text, md_block_of, f);
 }
 
 /*

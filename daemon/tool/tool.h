@@ -73,6 +73,20 @@ void advice_warn_unused(const AdviceSet *s);
 bool attack_technique_path(const char *tag, char ret[16]);
 
 /*
+ * Rule and advice text (paragraphs separated by blank lines, "- " starting a
+ * list item) cut into blocks: fn gets each paragraph or item joined into one
+ * line, whether it is an item, whether the one before was, whether blank
+ * lines came between them, and whether it is the first (cmd-catalog.c).
+ */
+typedef struct TextBlock {
+	const char *text;
+	size_t len;
+	bool bullet, prev_bullet, gap, first;
+} TextBlock;
+typedef void (*text_block_fn)(void *userdata, const TextBlock *b);
+void text_blocks(const char *text, text_block_fn fn, void *userdata);
+
+/*
  * Load every file of paths into a new RuleSet, collecting diagnostics in d.
  * Returns 0 if no error was reported, -EINVAL otherwise (*ret is set in both
  * cases unless allocation failed).
