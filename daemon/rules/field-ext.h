@@ -72,14 +72,6 @@ typedef void (*field_dns_names_fn)(void *userdata, const IpAddr *ip, uint64_t ts
 				   FieldDnsNames *names);
 void field_set_dns_names(field_dns_names_fn fn, void *userdata);
 
-/*
- * The single-name form of the hook: the name last seen for ip, or NULL;
- * the string must stay valid until the next event.  Setting either hook
- * replaces the other.
- */
-typedef const char *(*field_dns_lookup_fn)(void *userdata, const IpAddr *ip, uint64_t ts_ns);
-void field_set_dns_lookup(field_dns_lookup_fn fn, void *userdata);
-
 /* Whether def is one of the four domain name fields (by name, so any field table works). */
 static inline bool field_is_dns_name(const FieldDef *def)
 {

@@ -499,7 +499,6 @@ SIDE_FIELD(x_fd_rproto, port_field(ctx, out, SIDE_REMOTE, true))
 
 /* The resolver's hook (field-ext.h): one of the two forms, or none. */
 static field_dns_names_fn dns_names;
-static field_dns_lookup_fn dns_lookup;
 static void *dns_userdata;
 
 struct FieldDnsNames {
@@ -510,14 +509,6 @@ struct FieldDnsNames {
 void field_set_dns_names(field_dns_names_fn fn, void *userdata)
 {
 	dns_names = fn;
-	dns_lookup = NULL;
-	dns_userdata = fn ? userdata : NULL;
-}
-
-void field_set_dns_lookup(field_dns_lookup_fn fn, void *userdata)
-{
-	dns_lookup = fn;
-	dns_names = NULL;
 	dns_userdata = fn ? userdata : NULL;
 }
 
@@ -552,25 +543,17 @@ int field_dns_names_add(FieldDnsNames *names, const char *name, size_t len)
 
 static int dns_field(EvalCtx *ctx, FieldValues *out, int side)
 {
+	FieldDnsNames names = { .ctx = ctx, .out = out };
 	FieldValues tmp;
-	const char *name;
-	uint64_t ts;
 
-	if (!dns_names && !dns_lookup)
+	if (!dns_names)
 		return 0;
 	tmp.n = 0;
 	if (ip_field(ctx, &tmp, side, FT_IPADDR) < 0 || tmp.n == 0)
 		return 0;
-	ts = ctx->evt->ts + ctx->boot_to_realtime_ns;
-	if (dns_names) {
-		FieldDnsNames names = { .ctx = ctx, .out = out };
-
-		/* names past the limits are left out: the field keeps those it has */
-		dns_names(dns_userdata, &tmp.v[0].ip, ts, &names);
-		return 0;
-	}
-	name = dns_lookup(dns_userdata, &tmp.v[0].ip, ts);
-	return name ? fv_str(out, name) : 0;
+	/* names past the limits are left out: the field keeps those it has */
+	dns_names(dns_userdata, &tmp.v[0].ip, ctx->evt->ts + ctx->boot_to_realtime_ns, &names);
+	return 0;
 }
 
 SIDE_FIELD(x_fd_cip_name, dns_field(ctx, out, SIDE_CLIENT))

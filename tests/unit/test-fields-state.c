@@ -286,12 +286,11 @@ static void connect_event(T *t, int64_t tid, int64_t res, int64_t fd)
 	t_fd(t, fd);
 }
 
-static const char *test_dns(void *ud, const IpAddr *ip, uint64_t ts)
+static void test_dns(void *ud, const IpAddr *ip, uint64_t ts, FieldDnsNames *names)
 {
 	(void)ts;
 	if (ip->family == 4 && ip->addr[0] == 1 && ip->addr[3] == 4)
-		return ud;
-	return NULL;
+		field_dns_names_add(names, ud, strlen(ud));
 }
 
 static void test_fd_connect(void **state)
@@ -343,11 +342,11 @@ static void test_fd_connect(void **state)
 
 	/* domain names only through the DNS hook */
 	NA(t, "fd.sip.name");
-	field_set_dns_lookup(test_dns, (void *)"api.example.com");
+	field_set_dns_names(test_dns, (void *)"api.example.com");
 	assert_string_equal(S(t, "fd.sip.name"), "api.example.com");
 	assert_string_equal(S(t, "fd.rip.name"), "api.example.com");
 	NA(t, "fd.cip.name");
-	field_set_dns_lookup(NULL, NULL);
+	field_set_dns_names(NULL, NULL);
 	NA(t, "fd.sip.name");
 
 	/* in progress: the tuple from the event */
