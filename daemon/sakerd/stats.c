@@ -46,6 +46,32 @@ static uint64_t rss_kib(void)
 	return resident * (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
 }
 
+/*
+ * An alert of sakerd's own (source "internal", tagged saker and topic),
+ * stamped now and handed to the outputs directly: no rule, no rate limit.
+ */
+static void submit_internal(Daemon *d, const char *rule, Priority priority, const char *topic,
+			    const StrBuf *text, const AlertField *fields, size_t nfields)
+{
+	const char *tags[] = { "saker", topic };
+	Alert a = {
+		.time_ns = now_real_ns(),
+		.rule = rule,
+		.rule_id = SIZE_MAX,
+		.priority = priority,
+		.tags = tags,
+		.ntags = ELEMENTSOF(tags),
+		.source = "internal",
+		.hostname = d->hostname,
+		.output = strbuf_str(text),
+		.output_len = text->len,
+		.fields = fields,
+		.nfields = nfields,
+	};
+
+	outputs_submit(d->outputs, &a);
+}
+
 /* ---- drops --------------------------------------------------------------- */
 
 static bool drops_action(const Daemon *d, const char *action)
@@ -110,24 +136,8 @@ void daemon_check_drops(Daemon *d, uint64_t now)
 	if (drops_action(d, "log"))
 		log_warning("%s", strbuf_str(sb));
 	if (drops_action(d, "alert")) {
-		static const char *const tags[] = { "saker", "drops" };
-		Alert a = {
-			.time_ns = now_real_ns(),
-			.rule = "Event drops detected",
-			.rule_id = SIZE_MAX,
-			.priority = PRI_CRITICAL,
-			.tags = tags,
-			.ntags = ELEMENTSOF(tags),
-			.source = "internal",
-			.hostname = d->hostname,
-			.output = strbuf_str(sb),
-			.output_len = sb->len,
-			.fields = fields,
-			.nfields = nf,
-		};
-
 		d->cnt.drop_alerts++;
-		outputs_submit(d->outputs, &a);
+		submit_internal(d, "Event drops detected", PRI_CRITICAL, "drops", sb, fields, nf);
 	}
 	if (drops_action(d, "exit")) {
 		log_error("exiting on event drops (syscall_event_drops.actions has exit)");
@@ -179,32 +189,16 @@ void daemon_check_output_losses(Daemon *d, uint64_t now)
 	d->last_out_report_ns = now == UINT64_MAX ? now_mono_ns() : now;
 	log_warning("outputs dropped %" PRIu64 " alerts (%s): a sink is down or slower than the alerts",
 		    total, strbuf_str(sb));
+	snprintf(values[nf], sizeof(values[nf]), "%" PRIu64, total);
+	fields[nf] = (AlertField){ .name = "saker.lost", .value = values[nf],
+				   .len = strlen(values[nf]) };
+	nf++;
 	{
-		static const char *const tags[] = { "saker", "outputs" };
 		_cleanup_free_ char *detail = strbuf_steal(sb);
-		Alert a;
 
-		snprintf(values[nf], sizeof(values[nf]), "%" PRIu64, total);
-		fields[nf] = (AlertField){ .name = "saker.lost", .value = values[nf],
-					   .len = strlen(values[nf]) };
-		nf++;
 		strbuf_printf(sb, "Outputs dropped %" PRIu64 " alerts (%s)", total, detail ? detail : "");
-		a = (Alert){
-			.time_ns = now_real_ns(),
-			.rule = "Outputs dropped alerts",
-			.rule_id = SIZE_MAX,
-			.priority = PRI_ERROR,
-			.tags = tags,
-			.ntags = ELEMENTSOF(tags),
-			.source = "internal",
-			.hostname = d->hostname,
-			.output = strbuf_str(sb),
-			.output_len = sb->len,
-			.fields = fields,
-			.nfields = nf,
-		};
-		outputs_submit(d->outputs, &a);
 	}
+	submit_internal(d, "Outputs dropped alerts", PRI_ERROR, "outputs", sb, fields, nf);
 }
 
 /* ---- suppressed alerts ----------------------------------------------------- */
