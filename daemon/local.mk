@@ -9,6 +9,7 @@ saker_SOURCES = \
 	daemon/tool/tool.h \
 	daemon/tool/cmd-capture.c \
 	daemon/tool/cmd-catalog.c \
+	daemon/tool/cmd-cut.c \
 	daemon/tool/cmd-doc.c \
 	daemon/tool/cmd-reload.c \
 	daemon/tool/cmd-fields.c \

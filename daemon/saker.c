@@ -36,6 +36,11 @@ static void usage(FILE *f)
 	      "      JSON object per line. RULES may be files or directories\n"
 	      "      (their *.yaml files, in name order); default:\n"
 	      "      " SAKER_DEFAULT_RULES_DIR ".\n"
+	      "  cut [-r RULES]... [-o KEY=VALUE]... --rule NAME [--nth N] -w OUT CAPTURE\n"
+	      "      Write the part of a capture that raises the N-th alert of rule\n"
+	      "      NAME: a snapshot of the alerting process and its ancestors, then\n"
+	      "      their original records up to the alert, checked by replaying it\n"
+	      "      (for rule test cases, see docs/rule-tests.md).\n"
 	      "  stats [--json] [-s SOCKET]\n"
 	      "      Show the running sakerd's counters: events, drops, rule hits,\n"
 	      "      alerts, state tables, outputs (root only; see docs/control.md).\n"
@@ -67,6 +72,7 @@ int main(int argc, char **argv)
 		{ "list-fields", cmd_list_fields },
 		{ "test", cmd_test },
 		{ "replay", cmd_replay },
+		{ "cut", cmd_cut },
 		{ "stats", cmd_stats },
 		{ "capture", cmd_capture },
 		{ "reload", cmd_reload },

@@ -35,7 +35,27 @@ typedef struct Out {
 	StrBuf line;	  /* the line being rendered */
 	uint64_t boot_ns;
 	int blocks;
+	const SnapshotFilter *filter; /* NULL: everything */
 } Out;
+
+static bool keep_thread(const SnapshotFilter *f, int64_t tid, int64_t pid)
+{
+	return !f || !f->thread || f->thread(tid, pid, f->userdata);
+}
+
+static bool keep_container(const SnapshotFilter *f, const Container *c)
+{
+	return !f || !f->container || f->container(c, f->userdata);
+}
+
+static bool keep_name(const SnapshotFilter *f, uint32_t id, bool group)
+{
+	if (!f)
+		return true;
+	if (group)
+		return !f->group || f->group(id, f->userdata);
+	return !f->user || f->user(id, f->userdata);
+}
 
 static void out_done(Out *o)
 {
@@ -162,6 +182,8 @@ static int put_names(Out *o, const UserDb *db, bool groups)
 
 		if (!more)
 			break;
+		if (!keep_name(o->filter, u.id, groups))
+			continue;
 		cost = user_cost(u.name, u.home, u.shell);
 		if (n == FIXTURE_MAX_USERS || (n > 0 && bytes + cost > SNAPSHOT_LIST_LINE_TARGET)) {
 			r = put_user_list(o, list, n, groups);
@@ -193,6 +215,44 @@ static int put_container(Out *o, const Container *c)
 	return out_put(o);
 }
 
+/*
+ * Replace the value of key in the JSON object line (a quoted list of flag
+ * names, as fixture_write_proc() writes capability sets) with v.  The key
+ * counts only where a key can start (after '{' or ','): inside a string a
+ * quote is escaped.  Nothing changes when the key is absent or its value is
+ * not a plain quoted string.
+ */
+static int set_number(StrBuf *line, const char *key, uint64_t v)
+{
+	_cleanup_(strbuf_done) StrBuf out = { .limit = line->limit };
+	const char *b = strbuf_str(line), *k = b, *val, *end;
+	size_t klen = strlen(key);
+	int r;
+
+	for (;; k++) {
+		k = strstr(k, key);
+		if (!k)
+			return 0;
+		if (k > b && (k[-1] == '{' || k[-1] == ','))
+			break;
+	}
+	val = k + klen;
+	if (*val != '"')
+		return 0;
+	end = strchr(val + 1, '"');
+	if (!end || memchr(val + 1, '\\', (size_t)(end - val - 1)))
+		return 0;
+	r = strbuf_append(&out, b, (size_t)(val - b));
+	if (r >= 0)
+		r = strbuf_printf(&out, "%" PRIu64, v);
+	if (r >= 0)
+		r = strbuf_puts(&out, end + 1);
+	if (r < 0)
+		return r;
+	strbuf_reset(line);
+	return strbuf_append(line, strbuf_str(&out), out.len);
+}
+
 static int put_proc(Out *o, const Proc *p)
 {
 	int r;
@@ -200,6 +260,11 @@ static int put_proc(Out *o, const Proc *p)
 	strbuf_reset(&o->line);
 	r = fixture_write_proc(&o->line, p, o->boot_ns);
 	if (r < 0)
+		return r;
+	if (o->filter && o->filter->numeric_caps &&
+	    ((r = set_number(&o->line, "\"cap_inheritable\":", p->cap_inheritable)) < 0 ||
+	     (r = set_number(&o->line, "\"cap_permitted\":", p->cap_permitted)) < 0 ||
+	     (r = set_number(&o->line, "\"cap_effective\":", p->cap_effective)) < 0))
 		return r;
 	return out_put(o);
 }
@@ -237,7 +302,7 @@ static int put_fds(Out *o, State *s)
 		size_t iter = 0;
 		FdInfo *f;
 
-		if (fdtable_size(p->fds) == 0 ||
+		if (fdtable_size(p->fds) == 0 || !keep_thread(o->filter, p->tid, p->pid) ||
 		    strmap_get(done, (const char *)&key, sizeof(key), NULL))
 			continue;
 		r = strmap_put(done, (const char *)&key, sizeof(key), p);
@@ -265,12 +330,16 @@ static int write_state(Out *o, State *s)
 	if ((r = put_names(o, s->users, false)) < 0 || (r = put_names(o, s->users, true)) < 0)
 		return r;
 	while (state_next_container(s, &iter, &c)) {
+		if (!keep_container(o->filter, c))
+			continue;
 		r = put_container(o, c);
 		if (r < 0)
 			return r;
 	}
 	/* live threads first (least recently used first), then the dead ones */
 	for (p = state_next_thread_lru(s, NULL); p; p = state_next_thread_lru(s, p)) {
+		if (!keep_thread(o->filter, p->tid, p->pid))
+			continue;
 		r = put_proc(o, p);
 		if (r < 0)
 			return r;
@@ -291,13 +360,15 @@ int capture_snapshot_write(State *s, uint64_t boot_ns, StrBuf *sb)
 }
 
 /* capture_snapshot_write_blocks() with the block size as a parameter (tests use small ones). */
-static int write_blocks(State *s, uint64_t boot_ns, CaptureWriter *w, size_t block_max)
+static int write_blocks(State *s, uint64_t boot_ns, CaptureWriter *w, size_t block_max,
+			const SnapshotFilter *f)
 {
 	StrBuf sb = { .limit = block_max + 1 };
 	Out o;
 	int r;
 
 	r = out_init(&o, &sb, w, block_max, boot_ns);
+	o.filter = f;
 	if (r >= 0)
 		r = write_state(&o, s);
 	if (r >= 0)
@@ -309,7 +380,13 @@ static int write_blocks(State *s, uint64_t boot_ns, CaptureWriter *w, size_t blo
 
 int capture_snapshot_write_blocks(State *s, uint64_t boot_ns, CaptureWriter *w)
 {
-	return write_blocks(s, boot_ns, w, CAPTURE_MAX_BLOCK);
+	return write_blocks(s, boot_ns, w, CAPTURE_MAX_BLOCK, NULL);
+}
+
+int capture_snapshot_write_filtered(State *s, uint64_t boot_ns, const SnapshotFilter *f,
+				    CaptureWriter *w)
+{
+	return write_blocks(s, boot_ns, w, CAPTURE_MAX_BLOCK, f);
 }
 
 int capture_snapshot_write_users(const UserDb *db, StrBuf *sb)
@@ -592,4 +669,117 @@ int capture_snapshot_apply(State *s, const char *text, size_t len, char *errbuf,
 				 a.bad - 1);
 	}
 	return a.bad ? a.first_err : a.applied;
+}
+
+/* ---- filtering ---- */
+
+/* The users or groups of a names-only line that f keeps, as one line; nothing when none is. */
+static int filter_names(const FixtureUser *list, size_t n, bool groups, const SnapshotFilter *f,
+			StrBuf *sb, unsigned *kept)
+{
+	_cleanup_(strbuf_done) StrBuf line = { .limit = FIXTURE_MAX_LINE + 1 };
+	_cleanup_free_ FixtureUser *v = NULL;
+	size_t i, m = 0;
+	int r;
+
+	if (n == 0)
+		return 0;
+	v = new0(FixtureUser, n);
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (keep_name(f, list[i].id, groups))
+			v[m++] = list[i];
+	if (m == 0)
+		return 0;
+	r = fixture_write_users(&line, v, m, groups);
+	if (r < 0)
+		return r;
+	r = strbuf_append(sb, strbuf_str(&line), line.len);
+	if (r >= 0)
+		r = strbuf_putc(sb, '\n');
+	if (r >= 0)
+		(*kept)++;
+	return r;
+}
+
+/* Whether a context line other than names is about something f keeps. */
+static bool keep_context(const FixtureEvent *fe, const SnapshotFilter *f)
+{
+	size_t i;
+
+	if (fe->container && keep_container(f, fe->container))
+		return true;
+	for (i = 0; i < fe->nprocs; i++) {
+		const ProcSnapshot *ps = &fe->procs[i];
+
+		if (keep_thread(f, ps->tid, ps->set & PS_PID ? ps->pid : ps->tid))
+			return true;
+	}
+	return fe->nfds > 0 && keep_thread(f, fe->fd_tid, fe->fd_pid);
+}
+
+static int put_line(StrBuf *sb, const char *line, size_t len)
+{
+	int r = strbuf_append(sb, line, len);
+
+	return r < 0 ? r : strbuf_putc(sb, '\n');
+}
+
+int capture_snapshot_filter(const char *text, size_t len, const SnapshotFilter *f, StrBuf *sb)
+{
+	_cleanup_(fixture_reader_freep) FixtureReader *rd = fixture_reader_new("snapshot");
+	unsigned kept = 0;
+	size_t off = 0;
+	int r;
+
+	if (!rd)
+		return -ENOMEM;
+	while (off < len) {
+		_cleanup_(fixture_event_freep) FixtureEvent *fe = NULL;
+		const char *line = text + off;
+		const char *nl = memchr(line, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - line) : len - off;
+
+		off += n + (nl ? 1 : 0);
+		if (is_directive(line, n)) {
+			r = put_line(sb, line, n);
+			if (r < 0)
+				return r;
+			kept++;
+			continue;
+		}
+		r = fixture_reader_parse_line(rd, line, n, &fe);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			continue; /* the replay of the original skipped it too */
+		if (r == 0) {
+			size_t lead = 0;
+
+			/* blank, a comment, or the header line: only the header matters */
+			while (lead < n && (line[lead] == ' ' || line[lead] == '\t'))
+				lead++;
+			if (lead < n && line[lead] == '{' && (r = put_line(sb, line, n)) < 0)
+				return r;
+			continue;
+		}
+		if (fe->has_event)
+			continue;
+		if (!fe->nprocs && !fe->nfds && !fe->container) {
+			r = filter_names(fe->users, fe->nusers, false, f, sb, &kept);
+			if (r >= 0)
+				r = filter_names(fe->groups, fe->ngroups, true, f, sb, &kept);
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (keep_context(fe, f)) {
+			r = put_line(sb, line, n);
+			if (r < 0)
+				return r;
+			kept++;
+		}
+	}
+	return (int)MIN(kept, (unsigned)INT32_MAX);
 }

@@ -9,6 +9,7 @@
 #ifndef SAKER_CAPTURE_SNAPSHOT_H
 #define SAKER_CAPTURE_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,40 @@ int capture_snapshot_write_users(const UserDb *db, StrBuf *sb);
  */
 int capture_snapshot_write_context(State *s, const FixtureEvent *fe, uint64_t boot_ns,
 				   StrBuf *sb);
+
+/*
+ * What a restricted snapshot keeps (`saker cut`): each callback that is set
+ * decides for one kind of entry, a NULL one keeps every entry of its kind.
+ * thread gets the thread's tid and thread group id; its fd lines follow it.
+ * numeric_caps writes the capability sets of processes as integers instead
+ * of names: a line of a root process is then a kilobyte shorter.
+ */
+typedef struct SnapshotFilter {
+	bool (*thread)(int64_t tid, int64_t pid, void *userdata);
+	bool (*container)(const Container *c, void *userdata);
+	bool (*user)(uint32_t uid, void *userdata);
+	bool (*group)(uint32_t gid, void *userdata);
+	void *userdata;
+	bool numeric_caps;
+} SnapshotFilter;
+
+/*
+ * capture_snapshot_write_blocks() for the entries f keeps (f NULL: all):
+ * the directive line, the kept users and groups, containers, threads (in
+ * the same LRU order) and the fds of the kept threads.
+ */
+int capture_snapshot_write_filtered(State *s, uint64_t boot_ns, const SnapshotFilter *f,
+				    CaptureWriter *w);
+/*
+ * Append to sb the lines of snapshot text (len bytes) that f keeps: header
+ * and directive lines as they are, users and groups lines rewritten with
+ * the kept entries only (dropped when none is left), any other line as it
+ * is when it names a kept thread (a process, or the owner of fds) or a kept
+ * container.  Events and lines that do not parse are dropped.  Returns the
+ * number of lines kept besides header lines, or a negative errno (-ENOMEM,
+ * -E2BIG at sb's limit).
+ */
+int capture_snapshot_filter(const char *text, size_t len, const SnapshotFilter *f, StrBuf *sb);
 
 /*
  * Apply snapshot text (len bytes, lines as written above, or any context-only

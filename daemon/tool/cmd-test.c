@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * saker test: rule tests as data (docs/rule-tests.md).  A case file names
- * the rule files to load and a list of cases; each case feeds events
- * through a fresh state and compares the alerts with what it expects.
+ * the rule files to load and a list of cases; each case feeds events (a
+ * capture, JSON lines, events written in the case) through a fresh state
+ * and compares the alerts with what it expects.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/replay.h"
 #include "common/fileio.h"
 #include "common/hashmap.h"
 #include "rules/engine.h"
@@ -185,6 +187,31 @@ static int read_file(const char *path, char **ret, size_t *ret_len)
 	return r;
 }
 
+/*
+ * Replay the capture a case names (path resolved, shown as written): its
+ * snapshot and records go through the case's detector and state.  A file
+ * that is missing, not a capture, damaged, or that replays with warnings
+ * fails the case.
+ */
+static bool feed_capture(const char *path, const char *shown, Detector *det, State *state,
+			 Got *got, char *why, size_t whylen)
+{
+	char err[CAPTURE_REPLAY_MAX_MESSAGE];
+	FILE *f = fopen(path, "re");
+	int r;
+
+	if (!f) {
+		snprintf(why, whylen, "capture: %s: %s", shown, strerror(errno));
+		return false;
+	}
+	r = capture_replay_file(f, det, state, collect, got, NULL, err, sizeof(err));
+	fclose(f);
+	if (r == 0)
+		return true;
+	snprintf(why, whylen, "capture: %s: %s", shown, r == -ENOMEM ? "out of memory" : err);
+	return false;
+}
+
 static void mark(StrMap *m, const char *name)
 {
 	(void)strmap_put(m, name, strlen(name), (void *)1);
@@ -199,6 +226,7 @@ static bool run_case(const char *file, Engine *engine, const YNode *c, Coverage 
 	_cleanup_(fixture_reader_freep) FixtureReader *reader = fixture_reader_new(file);
 	const YNode *events = ydom_get(c, "events");
 	const YNode *efile = ydom_get(c, "events_file");
+	const YNode *cfile = ydom_get(c, "capture");
 	const YNode *expect = ydom_get(c, "expect");
 	const YNode *about = ydom_get(c, "rule");
 	static Got got;
@@ -218,6 +246,23 @@ static bool run_case(const char *file, Engine *engine, const YNode *c, Coverage 
 		return false;
 	}
 	feed = (EventFeed){ .detector = det, .state = state, .on_alert = collect, .userdata = &got };
+	if (cfile) {
+		_cleanup_free_ char *p = ydom_is_scalar(cfile) ? resolve_path(file, cfile->value) : NULL;
+
+		if (!ydom_is_scalar(cfile)) {
+			snprintf(why, whylen, "%u:%u: 'capture' takes a file name", cfile->line,
+				 cfile->col);
+			return false;
+		}
+		if (!p) {
+			snprintf(why, whylen, "out of memory");
+			return false;
+		}
+		if (!feed_capture(p, cfile->value, det, state, &got, why, whylen)) {
+			got_clear(&got);
+			return false;
+		}
+	}
 	if (efile) {
 		_cleanup_free_ char *p = ydom_is_scalar(efile) ? resolve_path(file, efile->value) : NULL;
 

@@ -20,6 +20,7 @@ int cmd_capture(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_doc(int argc, char **argv);
+int cmd_cut(int argc, char **argv);
 
 /*
  * Print why talking to sakerd at path failed (r from control_call() and
