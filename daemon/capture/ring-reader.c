@@ -9,7 +9,9 @@
  * preemption disabled).  ring_reader_next() looks at the next record of
  * every CPU and returns the one with the smallest timestamp, so the merged
  * stream is exactly ordered over the records visible at the time of the
- * call.  There is no hold-back window: a CPU whose ring is empty is not
+ * call (a CPU found empty is looked at again once the record to return is
+ * chosen, so a record published before that one was is never overtaken by
+ * it).  There is no hold-back window: a CPU whose ring is empty is not
  * waited for, so a record it publishes later with an older timestamp (it was
  * stamped at syscall entry and published at exit, or the reader was fast)
  * comes out after newer records of other CPUs.  That staleness is bounded by
@@ -429,6 +431,18 @@ int ring_reader_next(RingReader *r, const struct saker_event_hdr **ret, size_t *
 	}
 	if (best < 0)
 		return 0;
+	/*
+	 * A CPU scanned before the chosen one was found empty before the chosen
+	 * record was seen; what it published since may be older and may have
+	 * to come first: a fork (recorded in the parent before the child can
+	 * run) and its child's first system call on another CPU.  The chosen
+	 * record's head was loaded with acquire, so a second look sees
+	 * everything that happened before it.
+	 */
+	for (cpu = 0; cpu < (unsigned)best; cpu++) {
+		if (cpu_peek(r, cpu) && r->cpus[cpu].next_ts < r->cpus[best].next_ts)
+			best = (int)cpu;
+	}
 	r->cur = best;
 	r->counters.records++;
 	*ret = r->cpus[best].next;

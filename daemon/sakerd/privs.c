@@ -81,8 +81,12 @@ int daemon_drop_caps(void)
 
 		for (i = 0; i < ELEMENTSOF(keep); i++)
 			kept |= keep[i] == c;
-		if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-			return log_error_errno(-errno, "cannot drop capability %lu", c);
+		/* already out of it (say, the unit's CapabilityBoundingSet=): nothing to drop */
+		if (kept || prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+			return log_error_errno(-errno, "cannot drop capability %lu from the bounding set",
+					       c);
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return log_error_errno(-errno, "cannot drop capabilities");
