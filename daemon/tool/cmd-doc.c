@@ -4,7 +4,9 @@
  * the default ruleset), generated from the rule files, their advice files
  * and the compiled engine, so that the document cannot disagree with them.
  * Each rule gets its priority, tags, event types, description, advice and
- * the allow-list macros and lists its condition reaches.
+ * the allow-list macros and lists its condition reaches; the shared
+ * allow-lists of routine system activity get a section of their own, written
+ * from their comments in the rule files.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/fileio.h"
 #include "common/strbuf.h"
 #include "event/event-info.h"
 #include "rules/engine.h"
@@ -35,6 +38,20 @@
 
 /* Macros whose name starts with this are the rules' allow-lists (Falco's convention). */
 #define DOC_ALLOW_PREFIX "user_known_"
+
+/*
+ * A macro whose comment in its rule file starts with this is a shared
+ * allow-list of routine system activity; the rest of the comment's first
+ * line is its title, the other lines its description.
+ */
+#define DOC_SHARED_TAG "Allow-list:"
+#define DOC_SHARED_HEADING "Allow-lists of routine system activity"
+/* A rule file read back for the comments: as large as the loader accepts. */
+#define DOC_FILE_MAX (16u * 1024u * 1024u)
+
+/* The allow-list section's example extends this list and this macro. */
+#define DOC_SHARED_EXAMPLE_LIST "package_mgmt_programs"
+#define DOC_SHARED_EXAMPLE_MACRO "logrotate_procs"
 
 /* ---- Markdown text ---- */
 
@@ -341,6 +358,155 @@ static void refs_collect(Refs *r, const RuleSet *rs, const RuleDef *rd)
 	}
 }
 
+/* ---- shared allow-lists: macros documented by their comments ---- */
+
+typedef struct Shared {
+	size_t macro; /* index in rs->macros */
+	char *title;  /* the first line after DOC_SHARED_TAG, without its final '.' */
+	char *text;   /* the other lines of the comment */
+} Shared;
+
+typedef struct SharedSet {
+	Shared *v;
+	size_t n;
+} SharedSet;
+
+static void shared_done(SharedSet *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++) {
+		free(ss->v[i].title);
+		free(ss->v[i].text);
+	}
+	free(ss->v);
+	*ss = (SharedSet){ 0 };
+}
+
+/*
+ * The comment lines right above line (1-based) of text, "# " taken off, an
+ * empty comment line as an empty line; empty when there is none.
+ */
+static int comment_above(const char *text, size_t len, unsigned line, StrBuf *ret)
+{
+	size_t at = 0, first, i;
+	unsigned l;
+
+	/* the offset of the line */
+	for (l = 1; l < line; l++) {
+		const char *nl = memchr(text + at, '\n', len - at);
+
+		if (!nl)
+			return 0;
+		at = (size_t)(nl - text) + 1;
+	}
+	/* back over the comment lines right above it */
+	for (first = at; first > 0;) {
+		size_t prev = first - 1;
+
+		while (prev > 0 && text[prev - 1] != '\n')
+			prev--;
+		if (text[prev] != '#')
+			break;
+		first = prev;
+	}
+	for (i = first; i < at;) {
+		const char *e = memchr(text + i, '\n', at - i);
+		size_t s = i + 1, end;
+
+		if (!e)
+			break;
+		end = (size_t)(e - text);
+		if (s < end && text[s] == ' ')
+			s++;
+		if (strbuf_append(ret, text + s, end - s) < 0 || strbuf_putc(ret, '\n') < 0)
+			return -ENOMEM;
+		i = end + 1;
+	}
+	return 0;
+}
+
+/*
+ * The macros whose comment starts with DOC_SHARED_TAG, in definition order.
+ * Rule files are read again for their comments (the loader keeps none); a
+ * file that cannot be read contributes nothing.
+ */
+static int shared_collect(const RuleSet *rs, SharedSet *ret)
+{
+	_cleanup_free_ char *buf = NULL;
+	const char *loaded = NULL;
+	size_t len = 0, i;
+	int r;
+
+	*ret = (SharedSet){ 0 };
+	ret->v = new0(Shared, rs->nmacros);
+	if (!ret->v)
+		return -ENOMEM;
+	for (i = 0; i < rs->nmacros; i++) {
+		const MacroDef *m = &rs->macros[i];
+		StrBuf c = { 0 };
+		const char *title, *nl, *dot;
+		Shared *sh;
+
+		if (!m->pos.file || m->pos.line < 2)
+			continue;
+		if (!loaded || strcmp(loaded, m->pos.file) != 0) {
+			free(buf);
+			buf = NULL;
+			len = 0;
+			loaded = m->pos.file;
+			if (read_full_file(m->pos.file, DOC_FILE_MAX, &buf, &len) != 0) {
+				free(buf);
+				buf = NULL;
+			}
+		}
+		if (!buf)
+			continue;
+		r = comment_above(buf, len, m->pos.line, &c);
+		if (r < 0) {
+			strbuf_done(&c);
+			return r;
+		}
+		title = strbuf_str(&c);
+		if (strncmp(title, DOC_SHARED_TAG, strlen(DOC_SHARED_TAG)) != 0) {
+			strbuf_done(&c);
+			continue;
+		}
+		title += strlen(DOC_SHARED_TAG);
+		while (*title == ' ')
+			title++;
+		nl = strchrnul(title, '\n');
+		dot = nl > title && nl[-1] == '.' ? nl - 1 : nl;
+		sh = &ret->v[ret->n];
+		sh->macro = i;
+		sh->title = strndup(title, (size_t)(dot - title));
+		sh->text = strdup(*nl ? nl + 1 : nl);
+		strbuf_done(&c);
+		if (!sh->title || !sh->text) {
+			free(sh->title);
+			free(sh->text);
+			return -ENOMEM;
+		}
+		ret->n++;
+	}
+	return 0;
+}
+
+/* The lists and macros a macro reaches, the macro itself marked as seen. */
+static void refs_collect_macro(Refs *r, const RuleSet *rs, size_t idx)
+{
+	size_t i;
+
+	r->macro_seen[idx] = true;
+	r->todo[r->ntodo++] = idx;
+	for (i = 0; i < r->ntodo; i++) {
+		const MacroDef *m = &rs->macros[r->todo[i]];
+
+		if (m->condition.text)
+			refs_scan(r, rs, m->condition.text, m->condition.len);
+	}
+}
+
 /* ---- the document ---- */
 
 static int cmp_str(const void *a, const void *b)
@@ -405,7 +571,36 @@ static void put_code(FILE *f, const char *s)
 	fprintf(f, "%s%s%s", tick ? "`` " : "`", s, tick ? " ``" : "`");
 }
 
-static void put_tuning(FILE *f, const RuleSet *rs, const Refs *refs)
+/*
+ * The HTML anchor of a shared allow-list: its macro's name where that is
+ * plain (an identifier, as in the shipped rules), else its index.  (Not a
+ * heading: "###" headings are the rules', one each.)
+ */
+static void shared_anchor(StrBuf *sb, const RuleSet *rs, const Shared *sh)
+{
+	const char *n = rs->macros[sh->macro].name, *c;
+
+	for (c = n; *c && (isalnum((unsigned char)*c) || *c == '_' || *c == '-'); c++)
+		;
+	if (*c || !*n)
+		strbuf_printf(sb, "allow-list-%zu", sh->macro);
+	else
+		strbuf_puts(sb, n);
+}
+
+/* "[`name`](#its-anchor)" for a shared allow-list. */
+static void put_shared_link(FILE *f, const RuleSet *rs, const Shared *sh)
+{
+	StrBuf a = { 0 };
+
+	shared_anchor(&a, rs, sh);
+	fputc('[', f);
+	put_code(f, rs->macros[sh->macro].name);
+	fprintf(f, "](#%s)", strbuf_str(&a));
+	strbuf_done(&a);
+}
+
+static void put_tuning(FILE *f, const RuleSet *rs, const Refs *refs, const SharedSet *ss)
 {
 	size_t i;
 
@@ -424,6 +619,15 @@ static void put_tuning(FILE *f, const RuleSet *rs, const Refs *refs)
 		put_code(f, m->name);
 		fprintf(f, " (%s): replace its condition with %s\n", base_name(m->pos.file),
 			is_allow_macro(m) ? "what is expected here" : "what the site looks for");
+	}
+	for (i = 0; i < ss->n; i++) {
+		const Shared *sh = &ss->v[i];
+
+		if (!refs->macro_seen[sh->macro])
+			continue;
+		fputs("- shared allow-list ", f);
+		put_shared_link(f, rs, sh);
+		fprintf(f, " (%s)\n", base_name(rs->macros[sh->macro].pos.file));
 	}
 	for (i = 0; i < refs->nlists; i++) {
 		const ListDef *l = &rs->lists[refs->lists[i]];
@@ -453,7 +657,7 @@ static void put_condition(FILE *f, const RuleDef *rd)
 }
 
 static void put_rule(FILE *f, const RuleSet *rs, const Engine *e, const RuleDef *rd,
-		     const Advice *advice, const Refs *refs)
+		     const Advice *advice, const Refs *refs, const SharedSet *ss)
 {
 	StrBuf sb = { 0 };
 
@@ -486,7 +690,7 @@ static void put_rule(FILE *f, const RuleSet *rs, const Engine *e, const RuleDef 
 	else
 		fputs("No advice is written for this rule.\n", f);
 	fputc('\n', f);
-	put_tuning(f, rs, refs);
+	put_tuning(f, rs, refs, ss);
 	put_condition(f, rd);
 }
 
@@ -565,14 +769,17 @@ static void put_intro(FILE *f)
 /* The introduction's example must name what the rules define. */
 static int check_example(const RuleSet *rs)
 {
-	static const char *const what[] = { "rule", "list", "macro" };
+	static const char *const what[] = { "rule", "list", "macro", "list", "macro" };
 	const bool found[] = {
 		ruleset_find_rule(rs, DOC_EXAMPLE_RULE) != NULL,
 		ruleset_find_list(rs, DOC_EXAMPLE_LIST) != NULL,
 		ruleset_find_macro(rs, DOC_EXAMPLE_MACRO) != NULL,
+		ruleset_find_list(rs, DOC_SHARED_EXAMPLE_LIST) != NULL,
+		ruleset_find_macro(rs, DOC_SHARED_EXAMPLE_MACRO) != NULL,
 	};
 	static const char *const name[] = { DOC_EXAMPLE_RULE, DOC_EXAMPLE_LIST,
-					    DOC_EXAMPLE_MACRO };
+					    DOC_EXAMPLE_MACRO, DOC_SHARED_EXAMPLE_LIST,
+					    DOC_SHARED_EXAMPLE_MACRO };
 	int r = 0;
 	size_t i;
 
@@ -585,6 +792,139 @@ static int check_example(const RuleSet *rs)
 			r = -ENOENT;
 		}
 	return r;
+}
+
+/* The items of a list, in backquotes. */
+static void put_list_items(FILE *f, const ListDef *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nitems; i++) {
+		fputs(i ? ", " : "", f);
+		put_code(f, l->items[i].value ? l->items[i].value : "");
+	}
+}
+
+/* A link to a rule's section. */
+static void put_rule_link(FILE *f, const char *name)
+{
+	StrBuf t = { 0 }, a = { 0 };
+
+	md_inline(&t, name, strlen(name));
+	md_anchor(&a, name);
+	fprintf(f, "[%s](#%s)", strbuf_str(&t), strbuf_str(&a));
+	strbuf_done(&t);
+	strbuf_done(&a);
+}
+
+static int put_shared_one(FILE *f, const RuleSet *rs, const SharedSet *ss, const Shared *sh)
+{
+	const MacroDef *m = &rs->macros[sh->macro];
+	_cleanup_(refs_done) Refs refs = { 0 };
+	StrBuf t = { 0 };
+	size_t i, nused = 0;
+	bool first;
+	int r;
+
+	shared_anchor(&t, rs, sh);
+	fprintf(f, "\n<a id=\"%s\"></a>\n", strbuf_str(&t));
+	strbuf_reset(&t);
+	md_inline(&t, sh->title, strlen(sh->title));
+	fprintf(f, "**%s**: macro ", strbuf_str(&t));
+	strbuf_done(&t);
+	put_code(f, m->name);
+	fprintf(f, " (%s)\n\n", base_name(m->pos.file));
+	md_text(f, sh->text);
+
+	r = refs_init(&refs, rs);
+	if (r < 0)
+		return r;
+	refs_collect_macro(&refs, rs, sh->macro);
+	first = true;
+	for (i = 0; i < ss->n; i++) {
+		if (&ss->v[i] == sh || !refs.macro_seen[ss->v[i].macro])
+			continue;
+		fputs(first ? "\n- Includes: " : ", ", f);
+		put_shared_link(f, rs, &ss->v[i]);
+		first = false;
+	}
+	if (!first)
+		fputc('\n', f);
+	for (i = 0; i < refs.nlists; i++) {
+		const ListDef *l = &rs->lists[refs.lists[i]];
+
+		fputs(first ? "\n- List " : "- List ", f);
+		put_code(f, l->name);
+		fprintf(f, " (%s): ", base_name(l->pos.file));
+		put_list_items(f, l);
+		fputc('\n', f);
+		first = false;
+	}
+	fputs(first ? "\n- Used by: " : "- Used by: ", f);
+	for (i = 0; i < rs->nrules; i++) {
+		_cleanup_(refs_done) Refs rr = { 0 };
+
+		r = refs_init(&rr, rs);
+		if (r < 0)
+			return r;
+		refs_collect(&rr, rs, &rs->rules[i]);
+		if (!rr.macro_seen[sh->macro])
+			continue;
+		fputs(nused++ ? ", " : "", f);
+		put_rule_link(f, rs->rules[i].name);
+	}
+	fputs(nused ? "\n" : "no rule\n", f);
+	return 0;
+}
+
+/*
+ * The shared allow-lists: what each matches (its comment), the lists it
+ * uses with their items, and the rules it silences.
+ */
+static int put_shared(FILE *f, const RuleSet *rs, const SharedSet *ss)
+{
+	size_t i;
+	int r;
+
+	if (ss->n == 0)
+		return 0;
+	fputs("\n## " DOC_SHARED_HEADING "\n"
+	      "\n"
+	      "What the operating system does every day, and several rules would otherwise report, "
+	      "is recognised by shared allow-list macros: package installs, systemd, log rotation, "
+	      "cron, logins, container runtimes. They match a program by its path "
+	      "(`proc.exepath`) and what it starts by its ancestry (`proc.aexepath`), never by a "
+	      "process name alone, which any program can take. A script is recognised by its "
+	      "interpreter together with the script's path, which the kernel passes to the "
+	      "interpreter as its first argument.\n"
+	      "\n"
+	      "Extend an allow-list in `" DOC_LOCAL_DIR "/*.yaml`, without editing the shipped "
+	      "files: append items to one of its lists, or append a condition starting with `or` "
+	      "to its macro. For example, a site's own package tool and a logrotate built into "
+	      "/usr/local:\n"
+	      "\n"
+	      "```yaml\n"
+	      "- list: " DOC_SHARED_EXAMPLE_LIST "\n"
+	      "  items: [/opt/pkgtool/bin/pkgtool]\n"
+	      "  override:\n"
+	      "    items: append\n"
+	      "\n"
+	      "- macro: " DOC_SHARED_EXAMPLE_MACRO "\n"
+	      "  condition: or (proc.exepath = /usr/local/sbin/logrotate\n"
+	      "                 or proc.aexepath = /usr/local/sbin/logrotate)\n"
+	      "  override:\n"
+	      "    condition: append\n"
+	      "```\n"
+	      "\n"
+	      "An addition to a shared allow-list silences every rule that uses it; to silence "
+	      "one rule only, use that rule's `user_known_` macro.\n",
+	      f);
+	for (i = 0; i < ss->n; i++) {
+		r = put_shared_one(f, rs, ss, &ss->v[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 static void put_contents(FILE *f, const RuleSet *rs)
@@ -616,11 +956,18 @@ static void put_contents(FILE *f, const RuleSet *rs)
 
 static int write_doc(FILE *f, const RuleSet *rs, const Engine *e, AdviceSet *advice)
 {
+	_cleanup_(shared_done) SharedSet ss = { 0 };
 	const char *file = NULL;
 	size_t i;
 	int r;
 
+	r = shared_collect(rs, &ss);
+	if (r < 0)
+		return r;
 	put_intro(f);
+	r = put_shared(f, rs, &ss);
+	if (r < 0)
+		return r;
 	put_contents(f, rs);
 	for (i = 0; i < rs->nrules; i++) {
 		const RuleDef *rd = &rs->rules[i];
@@ -640,7 +987,7 @@ static int write_doc(FILE *f, const RuleSet *rs, const Engine *e, AdviceSet *adv
 		else
 			fprintf(stderr, "%s:%u: warning: rule '%s' has no advice\n",
 				rd->pos.file ? rd->pos.file : "?", rd->pos.line, rd->name);
-		put_rule(f, rs, e, rd, a, &refs);
+		put_rule(f, rs, e, rd, a, &refs, &ss);
 	}
 	if (fflush(f) != 0 || ferror(f))
 		return errno ? -errno : -EIO;

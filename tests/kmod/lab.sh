@@ -9,23 +9,26 @@
 # suite at $SAKER_LAB/chroot/SUITE otherwise.  Every step is cached; a second run
 # takes seconds.
 #
-# Usage: lab.sh [--suite SUITE|all]... [--buildenv] [--bench] [--force] [--refresh]
+# Usage: lab.sh [--suite SUITE|all]... [--buildenv] [--bench] [--noise] [--force] [--refresh]
 #   --suite     bookworm, trixie, sid, ... or all (= bookworm trixie); default all
 #   --buildenv  only what building the module needs (headers or chroot)
 #   --bench     also the bench rootfs (adds sysdig) and its image
+#   --noise     also the noise rootfs (compilers, cron, logrotate, OpenSSH and a local
+#               APT repository, for guest/noise.sh) and its image, for bookworm only
 #   --force     rebuild the kernel, rootfs, initramfs and images
 #   --refresh   apt-get update the package lists (may move to a newer kernel)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 LOG_TAG=lab
 
-suites=() buildenv_only= bench= force=
+suites=() buildenv_only= bench= noise= force=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) suites+=("${2:?--suite needs a value}"); shift ;;
 	--suite=*) suites+=("${1#*=}") ;;
 	--buildenv) buildenv_only=1 ;;
 	--bench) bench=1 ;;
+	--noise) noise=1 ;;
 	--force) force=1 ;;
 	--refresh) export SAKER_LAB_REFRESH=1 ;;
 	-h | --help) usage; exit 0 ;;
@@ -214,6 +217,31 @@ rootfs_bench() {
 	log "bench rootfs ready in $(since "$t0") s"
 }
 
+# The noise rootfs: the base tree plus the programs of the benign workload
+# (guest/noise.sh) and the local APT repository it installs from
+# (lab/noise-rootfs.sh, run in the tree).
+rootfs_noise() {
+	local n=$SAKER_LAB/rootfs/noise st t0
+	st=$(stamp_of "$(cat "$SAKER_LAB/rootfs/base.stamp")" "$SAKER_NOISE_PKGS" \
+		"$SAKER_NOISE_REPO_PKGS" "$KMOD_TESTS/lab/noise-rootfs.sh")
+	[ -z "$force" ] && [ "$(cat "$n.stamp" 2>/dev/null)" = "$st" ] && return 0
+	t0=$(date +%s.%N)
+	log "noise rootfs (+ $SAKER_NOISE_PKGS; local repository of $SAKER_NOISE_REPO_PKGS)"
+	rm_tree "$n.tmp"
+	cp -a "$SAKER_LAB/rootfs/base" "$n.tmp"
+	cp /etc/resolv.conf "$n.tmp/etc/resolv.conf"
+	install -m755 "$KMOD_TESTS/lab/noise-rootfs.sh" "$n.tmp/tmp/noise-rootfs.sh"
+	in_chroot "$n.tmp" sh /tmp/noise-rootfs.sh "$SAKER_NOISE_PKGS" "$SAKER_NOISE_REPO_PKGS" \
+		>"$SAKER_LAB/rootfs/noise.log" 2>&1 ||
+		{ tail -n 20 "$SAKER_LAB/rootfs/noise.log" >&2; die "cannot build the noise rootfs"; }
+	rm -f "$n.tmp.lock" "$n.tmp/tmp/noise-rootfs.sh"
+	rootfs_trim "$n.tmp"
+	rm_tree "$n"
+	mv "$n.tmp" "$n"
+	echo "$st" >"$n.stamp"
+	log "noise rootfs ready in $(since "$t0") s"
+}
+
 rootfs_trim() {
 	rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/cache/apt/*.bin "$1"/var/lib/apt/lists/*_* \
 		"$1"/usr/share/doc/* "$1"/usr/share/man/* "$1"/usr/share/locale/* "$1"/usr/share/info/*
@@ -273,6 +301,7 @@ suite_images() {
 	kver=$(. "$(suite_env "$1")" && echo "$KVER")
 	locked "kernel-$kver" guest_image base "$kver"
 	[ -z "$bench" ] || locked "kernel-$kver" guest_image bench "$kver"
+	[ -z "$noise" ] || [ "$1" != bookworm ] || locked "kernel-$kver" guest_image noise "$kver"
 }
 
 # run_all CMD ARG...: CMD ARG for every ARG at once; fails if any failed.
@@ -293,6 +322,7 @@ locked host host_deps
 rootfs_trees() {
 	locked rootfs rootfs_base
 	[ -z "$bench" ] || locked rootfs rootfs_bench
+	[ -z "$noise" ] || locked rootfs rootfs_noise
 }
 pids=()
 if [ -z "$buildenv_only" ]; then

@@ -21,6 +21,11 @@ SAKER_ROOT=$(cd "$KMOD_TESTS/../.." && pwd)
 : "${SAKER_LAB_EXTRA_PKGS:=}"				# more debs in the test rootfs
 SAKER_ROOTFS_PKGS="kmod,procps,strace${SAKER_LAB_EXTRA_PKGS:+,$SAKER_LAB_EXTRA_PKGS}"
 SAKER_BENCH_PKGS="sysdig"				# added to the bench rootfs
+# The noise rootfs (lab.sh --noise): the base rootfs plus the programs of the benign
+# workload of guest/noise.sh, and a local APT repository (/srv/noise-repo) holding
+# SAKER_NOISE_REPO_PKGS with the dependencies the image lacks.
+SAKER_NOISE_PKGS="build-essential cron logrotate adduser openssh-server openssh-client"
+SAKER_NOISE_REPO_PKGS="uuid-runtime libblas3 jq less"
 SAKER_TEST_USER=tester					# unprivileged user in the rootfs
 SAKER_TEST_UID=1000
 export DEBIAN_FRONTEND=noninteractive
@@ -103,7 +108,7 @@ suite_kver() {
 }
 
 # Per-suite settings written by lab.sh (SUITE, KVER, KHEADERS, CHROOT) and the
-# paths derived from KVER: KERNEL, INITRD, ROOTIMG, BENCHIMG.
+# paths derived from KVER: KERNEL, INITRD, ROOTIMG, BENCHIMG, NOISEIMG.
 suite_env() { echo "$SAKER_LAB/suite/$1.env"; }
 load_suite_env() {
 	local f
@@ -115,6 +120,7 @@ load_suite_env() {
 	INITRD=$SAKER_LAB/initrd/$KVER.img
 	ROOTIMG=$SAKER_LAB/img/base-$KVER.img
 	BENCHIMG=$SAKER_LAB/img/bench-$KVER.img
+	NOISEIMG=$SAKER_LAB/img/noise-$KVER.img
 }
 
 # Hash of files and strings, to tell whether a cached artefact is still current.

@@ -4,7 +4,9 @@
 # The kernel module's CI entry point: build the lab (cached), build saker.ko for each
 # guest suite's Debian kernel, build the guest test programs (static, on the host),
 # boot each suite's kernel under QEMU and run every test as root, then build the
-# module for sid (build only) and run checkpatch and sparse.
+# module for sid (build only) and run checkpatch and sparse.  With sakerd shipped
+# (SAKER_BUILD_DIR), a second bookworm guest on the noise image runs the benign
+# workload of guest/noise.sh against the default rules ("bookworm-noise:" lines).
 #
 # Usage: run.sh [--suite bookworm|trixie|all] [--quick]
 #   --quick   skip sid, checkpatch and sparse; SAKER_QUICK=1 for the guest tests
@@ -69,13 +71,25 @@ if [ -z "$quick" ] && [ "${SAKER_KMOD_SID:-1}" != 0 ]; then
 	sid_pid=$!
 fi
 
+# the noise test needs sakerd and the bookworm kernel, and the noise image (lab.sh --noise)
+noise=
+if [ -n "${SAKER_BUILD_DIR:-}" ] && [ -x "$SAKER_BUILD_DIR/sakerd" ] && [ -x "$SAKER_BUILD_DIR/saker" ]; then
+	case " ${list[*]} " in *" bookworm "*) noise=--noise ;; esac
+fi
+
 # 1. the lab
 lab_ok=1
 t=$(date +%s.%N)
-"$KMOD_TESTS/lab.sh" "${list[@]/#/--suite=}" 2>&1 | tee "$OUT/lab.log" >&2
+"$KMOD_TESTS/lab.sh" "${list[@]/#/--suite=}" $noise 2>&1 | tee "$OUT/lab.log" >&2
 if [ "${PIPESTATUS[0]}" -ne 0 ]; then
-	result host "FAIL: lab: cannot build the guest lab (see $OUT/lab.log)"
-	lab_ok=
+	# a noise image that cannot be built must not cost the other guests
+	if [ -n "$noise" ] && "$KMOD_TESTS/lab.sh" "${list[@]/#/--suite=}" >>"$OUT/lab.log" 2>&1; then
+		result host "FAIL: lab: cannot build the noise image (see $OUT/lab.log)"
+		noise=
+	else
+		result host "FAIL: lab: cannot build the guest lab (see $OUT/lab.log)"
+		lab_ok=
+	fi
 fi
 log "lab: $(since "$t") s"
 
@@ -222,6 +236,54 @@ for suite in "${list[@]}"; do
 	[ -z "$sakerd_dir" ] || check_replay "$suite" "$d"
 	[ -z "$sakerd_dir" ] || check_rules_replay "$suite" "$d"
 done
+
+# check_noise_replay DIR: the capture of the noise workload gives no alert on the host
+# either (the guest stops the capture before it stops sakerd)
+check_noise_replay() {
+	local g=$1/guest
+	if [ ! -s "$g/noise.cap" ]; then
+		result bookworm-noise "FAIL: noise replay: the guest left no capture"
+	elif ! "$SAKER_BUILD_DIR/saker" replay --json -r "$sakerd_dir/rules" "$g/noise.cap" \
+		>"$1/replay.json" 2>"$1/replay.err"; then
+		result bookworm-noise "FAIL: noise replay: saker replay failed: $(head -c 300 "$1/replay.err")"
+	elif [ -s "$1/replay.json" ]; then
+		result bookworm-noise "FAIL: noise replay: $(wc -l <"$1/replay.json") alerts on the host (see $1/replay.json)"
+		cut -c1-400 "$1/replay.json" | head -n 5 >&2
+	else
+		result bookworm-noise "PASS: noise replay: the capture gives no alert on the host either"
+	fi
+}
+
+# 3b. the noise test: the bookworm module and sakerd on the noise image, the benign
+# workload of guest/noise.sh, zero alerts expected; its capture, alerts and logs are
+# kept in $OUT/bookworm-noise/guest
+if [ -n "$noise" ] && [ -n "$lab_ok" ] && [ -n "$sakerd_dir" ] && [ -s "$OUT/bookworm/saker.ko" ]; then
+	d=$OUT/bookworm-noise
+	mkdir -p "$d/ship"
+	cp "$OUT/bookworm/saker.ko" "$d/ship/"
+	cp -a "$sakerd_dir" "$d/ship/sakerd"
+	install -m755 "$SAKER_GUEST_DIR/noise.sh" "$d/ship/"
+	t=$(date +%s.%N)
+	done_seen=
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >>"$d/guest.log"
+		case $line in
+		PASS:* | FAIL:* | SKIP:*) result bookworm-noise "$line" ;;
+		DONE) done_seen=1 ;;
+		INFO:\ noise:\ alert:*) printf 'bookworm-noise: %s\n' "$line" | cut -c1-400 >&2 ;;
+		*) [ -z "${SAKER_VERBOSE:-}" ] || printf 'bookworm-noise: %s\n' "$line" ;;
+		esac
+	done < <("$KMOD_TESTS/vm.sh" --suite bookworm --image noise --ship "$d/ship" --out "$d/guest" \
+		--smp 2 --timeout "${SAKER_NOISE_TIMEOUT:-600}" -- 'sh ./noise.sh' \
+		2>"$d/vm.log"; echo "$?" >"$d/vm.rc")
+	if [ -z "$done_seen" ]; then
+		result bookworm-noise "FAIL: guest: stopped early (rc=$(cat "$d/vm.rc")); console: $d/guest/console.log"
+		tail -n 25 "$d/vm.log" >&2
+	fi
+	log "bookworm-noise: guest run $(since "$t") s"
+	check_noise_replay "$d"
+fi
 
 # 4. what ran in the background: sid (build only), checkpatch, sparse
 if [ -n "$sid_pid" ]; then

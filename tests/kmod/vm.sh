@@ -8,7 +8,9 @@
 #   --ship DIR     DIR's contents are unpacked at /job in the guest (the command's cwd)
 #   --out DIR      what the command writes under /out comes back here, with .rc,
 #                  .dmesg, .tainted, console.log and qemu.log
-#   --image KIND   base (default) or bench (lab.sh --bench)
+#   --image KIND   base (default), bench (lab.sh --bench), noise (lab.sh --noise,
+#                  bookworm only), or the path of an ext4
+#                  image of a root with /lab/guest-init (the package tests' booted root)
 #   --timeout S    kill the guest after S seconds (default 600)
 #   --smp N        vCPUs (default 2)           --mem MiB  (default 2048)
 #   --icount       deterministic instruction counting: -icount shift=0,sleep=off,
@@ -44,7 +46,8 @@ load_suite_env "$suite"
 case $image in
 base) img=${ROOTIMG:-} ;;
 bench) img=${BENCHIMG:-} ;;
-*) die "unknown image $image" ;;
+noise) img=${NOISEIMG:-} ;;
+*) [ -f "$image" ] && img=$image || die "unknown image $image" ;;
 esac
 [ -n "$img" ] && [ -f "$img" ] && [ -f "${KERNEL:-}" ] || { log "no $image image for $suite: run lab.sh"; exit 125; }
 
