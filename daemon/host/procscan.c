@@ -498,6 +498,7 @@ typedef struct Scan {
 	uint64_t ns_per_tick;
 	U64Map *netns; /* netns inode -> SockTable* */
 	ProcScanStats stats;
+	bool missing_only; /* skip the threads the state already has */
 } Scan;
 
 static void scan_done(Scan *sc)
@@ -859,13 +860,15 @@ static int scan_process(Scan *sc, int64_t pid, size_t max)
 		}
 		return -errno;
 	}
-	r = scan_thread_at(sc, piddir, piddir, pid, pid, true, NULL);
-	if (gone_errno(r)) {
-		sc->stats.vanished++;
-		return 0;
+	if (!sc->missing_only || !state_get_thread(sc->state, pid)) {
+		r = scan_thread_at(sc, piddir, piddir, pid, pid, true, NULL);
+		if (gone_errno(r)) {
+			sc->stats.vanished++;
+			return 0;
+		}
+		if (r < 0)
+			return r == -ENOMEM ? r : 0;
 	}
-	if (r < 0)
-		return r == -ENOMEM ? r : 0;
 
 	taskfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (taskfd < 0)
@@ -880,6 +883,8 @@ static int scan_process(Scan *sc, int64_t pid, size_t max)
 		int64_t tid;
 
 		if (parse_pid(de->d_name, &tid) < 0 || tid == pid)
+			continue;
+		if (sc->missing_only && state_get_thread(sc->state, tid))
 			continue;
 		if (scan_full(sc, max)) {
 			sc->stats.truncated = true;
@@ -956,7 +961,8 @@ out:
 	return r;
 }
 
-int procscan_run(State *s, const char *proc_root, size_t max_threads, ProcScanStats *ret_stats)
+static int scan_all(State *s, const char *proc_root, size_t max_threads, bool missing_only,
+		    ProcScanStats *ret_stats)
 {
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
@@ -966,6 +972,7 @@ int procscan_run(State *s, const char *proc_root, size_t max_threads, ProcScanSt
 	r = scan_init(&sc, s, proc_root);
 	if (r < 0)
 		goto out;
+	sc.missing_only = missing_only;
 	(void)procscan_host_namespaces(proc_root, &s->host_pidns, &s->host_mntns);
 	dfd = openat(sc.rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0) {
@@ -998,6 +1005,16 @@ out:
 		*ret_stats = sc.stats;
 	scan_done(&sc);
 	return r;
+}
+
+int procscan_run(State *s, const char *proc_root, size_t max_threads, ProcScanStats *ret_stats)
+{
+	return scan_all(s, proc_root, max_threads, false, ret_stats);
+}
+
+int procscan_missing(State *s, const char *proc_root, size_t max_threads, ProcScanStats *ret_stats)
+{
+	return scan_all(s, proc_root, max_threads, true, ret_stats);
 }
 
 bool procscan_alive(int64_t tid, void *userdata)

@@ -38,6 +38,14 @@ typedef struct ProcScanStats {
 int procscan_run(State *s, const char *proc_root, size_t max_threads, ProcScanStats *ret_stats);
 
 /*
+ * The same for the threads s does not have yet (a new thread of a known
+ * process included; fds only for new leaders).  Run once the capture has
+ * started: what was created between procscan_run() and the start has no
+ * fork record, and would otherwise be unknown until it execs.
+ */
+int procscan_missing(State *s, const char *proc_root, size_t max_threads, ProcScanStats *ret_stats);
+
+/*
  * Scan one thread (tid) of process pid (tid == pid for the leader) and
  * upsert it; fds are read for leaders when with_fds.  -ENOENT/-ESRCH when it
  * is gone.

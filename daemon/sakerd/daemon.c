@@ -500,10 +500,18 @@ int daemon_init(Daemon *d, const DaemonArgs *args, Config *c)
 	if (d->dns)
 		dns_resolver_wait_ready(d->dns, 2000);
 	if (d->reader) {
+		ProcScanStats st;
+
 		r = ring_reader_start(d->reader);
 		if (r < 0)
 			return log_error_errno(r, "cannot start the capture: %s",
 					       ring_reader_error(d->reader));
+		/* what started between the scan and the capture has no fork record */
+		r = procscan_missing(d->state, d->args.proc_root, 0, &st);
+		if (r < 0)
+			log_warning_errno(r, "cannot read /proc again");
+		else if (st.threads > 0)
+			log_debug("%zu threads started during start-up", st.threads);
 		if (!args->keep_caps && (r = daemon_drop_caps()) < 0)
 			return r;
 	}

@@ -233,6 +233,28 @@ static void test_scan_limit(void **unused)
 	assert_int_equal(state_nthreads(s), 2);
 }
 
+/* After the capture starts: only what the first scan did not insert is read. */
+static void test_scan_missing(void **unused)
+{
+	_cleanup_(state_freep) State *s = NULL;
+	ProcScanStats st;
+
+	(void)unused;
+	s = scan(&st, 2);
+	assert_int_equal(state_nthreads(s), 2);
+	assert_int_equal(procscan_missing(s, ROOT, 0, &st), 0);
+	assert_int_equal(st.threads, 2);
+	assert_false(st.truncated);
+	assert_int_equal(state_nthreads(s), 4);
+	assert_non_null(state_get_thread(s, 1));
+	assert_non_null(state_get_thread(s, 100));
+	/* nothing is missing any more */
+	assert_int_equal(procscan_missing(s, ROOT, 0, &st), 0);
+	assert_int_equal(st.threads, 0);
+	assert_int_equal(st.processes, 0);
+	assert_int_equal(state_nthreads(s), 4);
+}
+
 static void test_scan_errors(void **unused)
 {
 	_cleanup_(state_freep) State *s = state_new();
@@ -593,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_scan_processes),
 		cmocka_unit_test(test_scan_fds),
 		cmocka_unit_test(test_scan_limit),
+		cmocka_unit_test(test_scan_missing),
 		cmocka_unit_test(test_scan_errors),
 		cmocka_unit_test(test_alive_and_sweep),
 		cmocka_unit_test(test_host_namespaces),
