@@ -24,8 +24,10 @@
 
 /*
  * Decided as undefined: DEBUG (--enable-debug), DEBUGLESS (--enable-debugless),
- * OS_SOLARIS, OS_APPLE, OS_BSD, _AIX.  build.sh reads this line.
- * IMSAKER_UNDEFINED: DEBUG DEBUGLESS OS_SOLARIS OS_APPLE OS_BSD _AIX
+ * ENABLE_LIBCAPNG (--enable-libcap-ng, which Debian's rsyslog is not built with: its
+ * rsyslogd does not link libcap-ng; the macro adds two fields at the start of struct
+ * globals_s in rsconf.h), OS_SOLARIS, OS_APPLE, OS_BSD, _AIX.  build.sh reads this line.
+ * IMSAKER_UNDEFINED: DEBUG DEBUGLESS ENABLE_LIBCAPNG OS_SOLARIS OS_APPLE OS_BSD _AIX
  */
 
 #endif /* IMSAKER_RSYSLOG_CONFIG_H */

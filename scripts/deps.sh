@@ -8,8 +8,9 @@ pkgs="build-essential autoconf automake libtool pkg-config
       libyaml-dev libfastjson-dev libsystemd-dev libestr-dev libelf-dev libcmocka-dev"
 if [ "${1:-}" = --test ]; then
 	pkgs="$pkgs clang libclang-rt-dev python3 qemu-system-x86 qemu-utils debootstrap
-	      busybox-static cpio e2fsprogs kmod bc flex bison systemd rsyslog
-	      rsyslog-relp dpkg-dev iproute2 zlib1g-dev"
+	      busybox-static cpio e2fsprogs kmod bc flex bison systemd rsyslog man-db mandoc
+	      rsyslog-relp dpkg-dev iproute2 zlib1g-dev
+	      git xz-utils apt-utils gpg openssl util-linux"
 fi
 missing=""
 for p in $pkgs; do

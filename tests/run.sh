@@ -5,17 +5,18 @@
 # "N passed, M failed".
 #
 #   tests/run.sh                 everything (unit, ASan+UBSan, fuzz replays,
-#                                tool and rule tests, kernel-module guests)
-#   tests/run.sh --fast          skip the ASan build and the guest tests
+#                                tool and rule tests, kernel-module guests,
+#                                Debian packages: build, install, upgrade, boot)
+#   tests/run.sh --fast          skip the ASan build, the guests and the packages
 #   SAKER_SUITES="unit cli"      run only the named suites
 #
-# Suites: unit asan fuzz cli rules kmod bench
+# Suites: unit asan fuzz cli rules kmod deb bench
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${SAKER_BUILD:-$top/build}
 build_asan=${SAKER_BUILD_ASAN:-$top/build-asan}
-suites=${SAKER_SUITES:-unit asan fuzz cli rules kmod bench}
+suites=${SAKER_SUITES:-unit asan fuzz cli rules kmod deb bench}
 [ "${1:-}" = --fast ] && suites=${SAKER_SUITES:-unit fuzz cli rules}
 jobs=$(nproc 2>/dev/null || echo 2)
 passed=0 failed=0
@@ -131,6 +132,15 @@ for suite in $suites; do
 			if [ -n "$sum" ]; then add_counts kmod "${sum%% *}" "$(echo "$sum" | awk '{print $3}')"
 			else record kmod "tests/kmod/run.sh" fail "exit $rc without a summary"; fi
 		fi
+		;;
+	deb)
+		say "Debian packages: build per suite, install, upgrade, booted system"
+		deblog=$(mktemp)
+		packaging/deb/test-all.sh 2>&1 | tee "$deblog"; rc=${PIPESTATUS[0]}
+		sum=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$deblog" | tail -1)
+		rm -f "$deblog"
+		if [ -n "$sum" ]; then add_counts deb "${sum%% *}" "$(echo "$sum" | awk '{print $3}')"
+		else record deb "packaging/deb/test-all.sh" fail "exit $rc without a summary"; fi
 		;;
 	bench)
 		# smoke runs: they prove the benchmarks work; their numbers are
