@@ -185,6 +185,34 @@ check_rules_replay() {
 	fi
 }
 
+# run_guest PREFIX DIR TIMEOUT VM.SH-ARGUMENTS...: boot a guest with vm.sh (what it leaves
+# in DIR/guest, its log in DIR/vm.log and DIR/guest.log) and count its PASS:/FAIL: lines
+# under PREFIX; a guest that did not get to DONE is one more FAIL.
+run_guest() {
+	local prefix=$1 d=$2 tmo=$3 line done_seen='' why
+	shift 3
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		printf '%s\n' "$line" >>"$d/guest.log"
+		case $line in
+		PASS:* | FAIL:* | SKIP:*) result "$prefix" "$line" ;;
+		DONE) done_seen=1 ;;
+		INFO:\ noise:\ alert:*) printf '%s: %s\n' "$prefix" "$line" | cut -c1-400 >&2 ;;
+		INFO:*) [ -z "${SAKER_VERBOSE:-}" ] || printf '%s: %s\n' "$prefix" "$line" ;;
+		*) [ -z "${SAKER_VERBOSE:-}" ] || printf '%s:   %s\n' "$prefix" "$line" ;;
+		esac
+	done < <("$KMOD_TESTS/vm.sh" --out "$d/guest" --smp 2 --timeout "$tmo" "$@" \
+		2>"$d/vm.log"; echo "$?" >"$d/vm.rc")
+	[ -z "$done_seen" ] || return 0
+	case $(cat "$d/vm.rc") in
+	124) why="timed out after $tmo s" ;;
+	125) why="the guest died (panic, lockup or crash)" ;;
+	*) why="the test run stopped early (rc=$(cat "$d/vm.rc"))" ;;
+	esac
+	result "$prefix" "FAIL: guest: $why; console: $d/guest/console.log"
+	tail -n 25 "$d/vm.log" >&2
+}
+
 # 3. per suite: build the module (all suites at once), boot, run the tests
 declare -A build_pid
 for suite in "${list[@]}"; do
@@ -207,31 +235,10 @@ for suite in "${list[@]}"; do
 	cp -a "$bin/." "$ship/bin/"
 	[ -z "$sakerd_dir" ] || cp -a "$sakerd_dir" "$ship/sakerd"
 	install -m755 "$KMOD_TESTS/lab/guest-tests.sh" "$ship/"
+	install -m644 "$SAKER_GUEST_DIR/sakerd-lib.sh" "$ship/"
 	t=$(date +%s.%N)
-	done_seen=
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		printf '%s\n' "$line" >>"$d/guest.log"
-		case $line in
-		PASS:* | FAIL:* | SKIP:*) result "$suite" "$line" ;;
-		DONE) done_seen=1 ;;
-		INFO:*) [ -z "${SAKER_VERBOSE:-}" ] || printf '%s: %s\n' "$suite" "$line" ;;
-		*) [ -z "${SAKER_VERBOSE:-}" ] || printf '%s:   %s\n' "$suite" "$line" ;;
-		esac
-	done < <("$KMOD_TESTS/vm.sh" --suite "$suite" --ship "$ship" --out "$d/guest" --smp 2 \
-		--timeout "${SAKER_GUEST_TIMEOUT:-900}" -- \
-		"SAKER_QUICK=$quick SAKER_TEST_TIMEOUT=${SAKER_TEST_TIMEOUT:-300} sh ./guest-tests.sh" \
-		2>"$d/vm.log"; echo "$?" >"$d/vm.rc")
-	rc=$(cat "$d/vm.rc")
-	if [ -z "$done_seen" ]; then
-		case $rc in
-		124) why="timed out after ${SAKER_GUEST_TIMEOUT:-900} s" ;;
-		125) why="the guest died (panic, lockup or crash)" ;;
-		*) why="the test run stopped early (rc=$rc)" ;;
-		esac
-		result "$suite" "FAIL: guest: $why; console: $d/guest/console.log"
-		tail -n 25 "$d/vm.log" >&2
-	fi
+	run_guest "$suite" "$d" "${SAKER_GUEST_TIMEOUT:-900}" --suite "$suite" --ship "$ship" -- \
+		"SAKER_QUICK=$quick SAKER_TEST_TIMEOUT=${SAKER_TEST_TIMEOUT:-300} sh ./guest-tests.sh"
 	log "$suite: guest run $(since "$t") s"
 	[ -z "$sakerd_dir" ] || check_replay "$suite" "$d"
 	[ -z "$sakerd_dir" ] || check_rules_replay "$suite" "$d"
@@ -263,24 +270,10 @@ if [ -n "$noise" ] && [ -n "$lab_ok" ] && [ -n "$sakerd_dir" ] && [ -s "$OUT/boo
 	cp "$OUT/bookworm/saker.ko" "$d/ship/"
 	cp -a "$sakerd_dir" "$d/ship/sakerd"
 	install -m755 "$SAKER_GUEST_DIR/noise.sh" "$d/ship/"
+	install -m644 "$SAKER_GUEST_DIR/sakerd-lib.sh" "$d/ship/"
 	t=$(date +%s.%N)
-	done_seen=
-	while IFS= read -r line; do
-		line=${line%$'\r'}
-		printf '%s\n' "$line" >>"$d/guest.log"
-		case $line in
-		PASS:* | FAIL:* | SKIP:*) result bookworm-noise "$line" ;;
-		DONE) done_seen=1 ;;
-		INFO:\ noise:\ alert:*) printf 'bookworm-noise: %s\n' "$line" | cut -c1-400 >&2 ;;
-		*) [ -z "${SAKER_VERBOSE:-}" ] || printf 'bookworm-noise: %s\n' "$line" ;;
-		esac
-	done < <("$KMOD_TESTS/vm.sh" --suite bookworm --image noise --ship "$d/ship" --out "$d/guest" \
-		--smp 2 --timeout "${SAKER_NOISE_TIMEOUT:-600}" -- 'sh ./noise.sh' \
-		2>"$d/vm.log"; echo "$?" >"$d/vm.rc")
-	if [ -z "$done_seen" ]; then
-		result bookworm-noise "FAIL: guest: stopped early (rc=$(cat "$d/vm.rc")); console: $d/guest/console.log"
-		tail -n 25 "$d/vm.log" >&2
-	fi
+	run_guest bookworm-noise "$d" "${SAKER_NOISE_TIMEOUT:-600}" --suite bookworm --image noise \
+		--ship "$d/ship" -- 'sh ./noise.sh'
 	log "bookworm-noise: guest run $(since "$t") s"
 	check_noise_replay "$d"
 fi

@@ -44,6 +44,7 @@ UH=/home/$U
 pass() { echo "PASS: noise: $*"; }
 fail() { echo "FAIL: noise: $*"; }
 info() { echo "INFO: noise: $*"; }
+. /job/sakerd-lib.sh
 # sakerd and saker use the libraries shipped with them; the workload does not
 RUN_SD="$BB env LD_LIBRARY_PATH=$SD/lib"
 
@@ -148,23 +149,12 @@ $RUN_SD JOURNAL_STREAM="$($BB stat -c '%d:%i' "$W/sakerd.log")" \
 	"$SD/sakerd" -c "$W/saker.yaml" --config-dir "$W/none" --socket "$W/ctl.sock" \
 	--lock "$W/sakerd.pid" >/dev/null 2>>"$W/sakerd.log" &
 spid=$!
-i=0
-while ! $RUN_SD "$SD/saker" stats -s "$W/ctl.sock" >/dev/null 2>&1; do
-	i=$((i + 1))
-	if [ $i -gt 300 ] || ! kill -0 $spid 2>/dev/null; then
-		fail "sakerd did not start with the default rules"
-		$BB sed 's/^/INFO: /' "$W/sakerd.log"
-		echo DONE
-		exit 0
-	fi
-	$BB sleep 0.2
-done
-nrules=$($BB cat "$SD"/rules/*.yaml | $BB grep -c '^- rule:')
-if $BB grep -q ": $nrules rules, $nrules enabled" "$W/sakerd.log"; then
-	pass "sakerd started with all $nrules default rules enabled"
-else
-	fail "sakerd: not all $nrules default rules enabled: $($BB grep -m1 'loaded' "$W/sakerd.log")"
+if ! sakerd_ready $spid; then
+	$BB sed 's/^/INFO: /' "$W/sakerd.log"
+	echo DONE
+	exit 0
 fi
+rules_all_enabled
 $RUN_SD "$SD/saker" capture -w /out/noise.cap -s "$W/ctl.sock" >"$W/capture.log" 2>&1 &
 cpid=$!
 i=0

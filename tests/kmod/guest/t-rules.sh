@@ -19,6 +19,7 @@ export LD_LIBRARY_PATH=$SD/lib
 pass() { echo "PASS: rules: $*"; }
 fail() { echo "FAIL: rules: $*"; }
 skip() { echo "SKIP: rules: $*"; }
+. /job/sakerd-lib.sh
 if [ ! -x "$SD/sakerd" ] || [ ! -d "$SD/rules" ]; then
 	skip "sakerd or the default rules not shipped (no build directory given to tests/kmod/run.sh)"
 	exit 0
@@ -88,22 +89,11 @@ EOF
 "$SD/sakerd" -c "$W/saker.yaml" --config-dir "$W/none" --socket "$W/ctl.sock" \
 	--lock "$W/sakerd.pid" >"$W/sakerd.log" 2>&1 &
 spid=$!
-i=0
-while ! "$SD/saker" stats -s "$W/ctl.sock" >/dev/null 2>&1; do
-	i=$((i + 1))
-	if [ $i -gt 300 ] || ! kill -0 $spid 2>/dev/null; then
-		fail "sakerd did not start with the default rules"
-		$BB cat "$W/sakerd.log"
-		exit 1
-	fi
-	$BB sleep 0.2
-done
-nrules=$($BB cat "$SD"/rules/*.yaml | $BB grep -c '^- rule:')
-if $BB grep -q ": $nrules rules, $nrules enabled" "$W/sakerd.log"; then
-	pass "sakerd started with all $nrules default rules enabled"
-else
-	fail "sakerd: not all $nrules default rules enabled: $($BB grep -m1 'loaded' "$W/sakerd.log")"
+if ! sakerd_ready $spid; then
+	$BB cat "$W/sakerd.log"
+	exit 1
 fi
+rules_all_enabled
 "$SD/saker" capture -w /out/rules.cap -s "$W/ctl.sock" >"$W/capture.log" 2>&1 &
 cpid=$!
 i=0
