@@ -17,7 +17,8 @@
 #                  single-threaded TCG and one vCPU (1 virtual ns = 1 instruction)
 #   --append ARGS  more kernel command line
 # Exit code: the command's; 124 = timeout; 125 = the guest died without reporting.
-# TCG by default: KVM only with SAKER_LAB_KVM=1 (it hangs with Debian kernels on
+# TCG by default (SAKER_TCG_THREAD=single: one host thread for every vCPU, else one
+# each): KVM only with SAKER_LAB_KVM=1 (it hangs with Debian kernels on
 # hosts whose KVM is a PVM hypervisor).  The rootfs is opened with snapshot=on.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -76,7 +77,7 @@ elif [ -n "$icount" ]; then
 	smp=1	# icount runs single-threaded TCG; with two vCPUs the guest hangs at boot
 	accel=(-accel tcg,thread=single -cpu max -icount shift=0,sleep=off)
 else
-	accel=(-accel tcg,thread=multi -cpu max)
+	accel=(-accel "tcg,thread=${SAKER_TCG_THREAD:-multi}" -cpu max)
 fi
 bios=()
 [ ! -f /usr/share/qemu/qboot.rom ] || bios=(-bios /usr/share/qemu/qboot.rom)
