@@ -184,6 +184,14 @@ root_add_repo() {
 # The saker.ko DKMS installed for $kver in the root (empty when none).
 root_module() { ls "$root/lib/modules/$kver/updates/dkms/"saker.ko* 2>/dev/null | head -n 1; }
 
+# sakerd_version VERSION: the root's sakerd says it is VERSION.
+sakerd_version() {
+	local o
+	o=$(in_root sakerd --version)
+	echo "$o"
+	[ "$o" = "sakerd $1" ]
+}
+
 # apt-get install in the root, answering dpkg's conffile questions as an unattended
 # upgrade does: keep the local file, install the package's new one as .dpkg-dist.
 APT_INSTALL=(apt-get install -y -q --no-install-recommends

@@ -95,13 +95,7 @@ signer() {
 	[ "$id" = "$pub" ]
 }
 check "the module is signed with DKMS's MOK key /var/lib/dkms/mok.pub" signer
-sakerd_version() {
-	local o
-	o=$(in_root sakerd --version)
-	echo "$o"
-	[ "$o" = "sakerd $upstream" ]
-}
-check "sakerd --version says $upstream" sakerd_version
+check "sakerd --version says $upstream" sakerd_version "$upstream"
 check "saker validate /usr/share/saker/rules/*.yaml" \
 	env -i PATH=/usr/sbin:/usr/bin chroot "$root" sh -c 'saker validate /usr/share/saker/rules/*.yaml'
 rsyslog_check() {

@@ -102,13 +102,7 @@ versions() {
 	return $bad
 }
 check "saker, saker-dkms and rsyslog-saker are $nversion" versions
-sakerd_version() {
-	local o
-	o=$(in_root sakerd --version)
-	echo "$o"
-	[ "$o" = "sakerd $nupstream" ]
-}
-check "sakerd --version says $nupstream" sakerd_version
+check "sakerd --version says $nupstream" sakerd_version "$nupstream"
 dkms_moved() {
 	local st m v
 	st=$(in_root dkms status saker)

@@ -155,13 +155,7 @@ if ! sakerd_ready $spid; then
 	exit 0
 fi
 rules_all_enabled
-$RUN_SD "$SD/saker" capture -w /out/noise.cap -s "$W/ctl.sock" >"$W/capture.log" 2>&1 &
-cpid=$!
-i=0
-while [ "$($BB stat -c %s /out/noise.cap 2>/dev/null || echo 0)" -lt 200 ] && [ $i -lt 100 ]; do
-	i=$((i + 1))
-	$BB sleep 0.1
-done
+capture_start /out/noise.cap
 
 # ---- the workload (the measured window) ------------------------------------------------
 now() { $BB cut -d' ' -f1 /proc/uptime; }

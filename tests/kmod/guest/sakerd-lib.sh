@@ -27,3 +27,16 @@ rules_all_enabled() {
 		fail "sakerd: not all $_n default rules enabled: $($BB grep -m1 'loaded' "$W/sakerd.log")"
 	fi
 }
+
+# capture_start FILE: have sakerd record into FILE (saker capture, in the background,
+# its pid in cpid) and wait until the capture has begun.
+capture_start() {
+	$BB env LD_LIBRARY_PATH="$SD/lib" "$SD/saker" capture -w "$1" -s "$W/ctl.sock" \
+		>"$W/capture.log" 2>&1 &
+	cpid=$!
+	_i=0
+	while [ "$($BB stat -c %s "$1" 2>/dev/null || echo 0)" -lt 200 ] && [ $_i -lt 100 ]; do
+		_i=$((_i + 1))
+		$BB sleep 0.1
+	done
+}

@@ -94,13 +94,7 @@ if ! sakerd_ready $spid; then
 	exit 1
 fi
 rules_all_enabled
-"$SD/saker" capture -w /out/rules.cap -s "$W/ctl.sock" >"$W/capture.log" 2>&1 &
-cpid=$!
-i=0
-while [ "$($BB stat -c %s /out/rules.cap 2>/dev/null || echo 0)" -lt 200 ] && [ $i -lt 100 ]; do
-	i=$((i + 1))
-	$BB sleep 0.1
-done
+capture_start /out/rules.cap
 
 listeners=
 # listen PORT [TEXT]: a busybox nc listener that sends TEXT to whoever connects; returns
