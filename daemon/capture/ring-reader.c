@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -417,29 +418,38 @@ void ring_reader_release(RingReader *r)
 
 int ring_reader_next(RingReader *r, const struct saker_event_hdr **ret, size_t *ret_len)
 {
-	unsigned cpu;
+	unsigned cpu, first_empty = UINT_MAX;
+	bool best_fresh = false;
 	int best = -1;
 
 	if (!r->cpus)
 		return -EBADF;
 	ring_reader_release(r);
 	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
-		if (!cpu_peek(r, cpu))
+		bool cached = r->cpus[cpu].next;
+
+		if (!cpu_peek(r, cpu)) {
+			first_empty = MIN(first_empty, cpu);
 			continue;
-		if (best < 0 || r->cpus[cpu].next_ts < r->cpus[best].next_ts)
+		}
+		if (best < 0 || r->cpus[cpu].next_ts < r->cpus[best].next_ts) {
 			best = (int)cpu;
+			best_fresh = !cached;
+		}
 	}
 	if (best < 0)
 		return 0;
 	/*
-	 * A CPU scanned before the chosen one was found empty before the chosen
-	 * record was seen; what it published since may be older and may have
-	 * to come first: a fork (recorded in the parent before the child can
-	 * run) and its child's first system call on another CPU.  The chosen
-	 * record's head was loaded with acquire, so a second look sees
-	 * everything that happened before it.
+	 * A CPU found empty before the chosen record was seen (its head loaded
+	 * in this call, before the one of a CPU scanned after it) may have
+	 * published an older record since, which has to come first: a fork
+	 * (recorded in the parent before the child can run) and its child's
+	 * first system call on another CPU.  The chosen record's head was
+	 * loaded with acquire, so a second look sees everything that happened
+	 * before it.  A record seen in an earlier call needs none: every load
+	 * of this call came after it.
 	 */
-	for (cpu = 0; cpu < (unsigned)best; cpu++) {
+	for (cpu = first_empty; best_fresh && cpu < (unsigned)best; cpu++) {
 		if (cpu_peek(r, cpu) && r->cpus[cpu].next_ts < r->cpus[best].next_ts)
 			best = (int)cpu;
 	}

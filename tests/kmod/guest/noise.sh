@@ -150,6 +150,7 @@ $RUN_SD JOURNAL_STREAM="$($BB stat -c '%d:%i' "$W/sakerd.log")" \
 	--lock "$W/sakerd.pid" >/dev/null 2>>"$W/sakerd.log" &
 spid=$!
 if ! sakerd_ready $spid; then
+	fail "sakerd did not start with the default rules"
 	$BB sed 's/^/INFO: /' "$W/sakerd.log"
 	echo DONE
 	exit 0

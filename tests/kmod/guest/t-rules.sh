@@ -90,6 +90,7 @@ EOF
 	--lock "$W/sakerd.pid" >"$W/sakerd.log" 2>&1 &
 spid=$!
 if ! sakerd_ready $spid; then
+	fail "sakerd did not start with the default rules"
 	$BB cat "$W/sakerd.log"
 	exit 1
 fi
@@ -269,16 +270,22 @@ $BB cp "$W/sakerd.log" /out/rules-sakerd.log 2>/dev/null
 $BB cp "$W/site.yaml" /out/rules-site.yaml 2>/dev/null
 : >"$W/expected"
 
-# expect RULE PATTERN...: one alert of RULE whose line has every fixed string
-expect() {
-	rule=$1
+# matching RULE PATTERN...: the alerts of RULE whose line has every fixed string, in
+# $W/match
+matching() {
+	$BB grep -F "\"rule\":\"$1\"" "$W/alerts.json" >"$W/match" 2>/dev/null
 	shift
-	echo "$rule" >>"$W/expected"
-	$BB grep -F "\"rule\":\"$rule\"" "$W/alerts.json" >"$W/match" 2>/dev/null
 	for p in "$@"; do
 		$BB grep -F -- "$p" "$W/match" >"$W/match.next"
 		$BB mv "$W/match.next" "$W/match"
 	done
+}
+# expect RULE PATTERN...: one alert of RULE whose line has every fixed string
+expect() {
+	rule=$1
+	echo "$rule" >>"$W/expected"
+	matching "$@"
+	shift
 	if [ -s "$W/match" ]; then
 		pass "$rule ($*)"
 	else
@@ -289,12 +296,8 @@ expect() {
 # expect_none RULE PATTERN...: no alert of RULE has every fixed string (an exception holds)
 expect_none() {
 	rule=$1
+	matching "$@"
 	shift
-	$BB grep -F "\"rule\":\"$rule\"" "$W/alerts.json" >"$W/match" 2>/dev/null
-	for p in "$@"; do
-		$BB grep -F -- "$p" "$W/match" >"$W/match.next"
-		$BB mv "$W/match.next" "$W/match"
-	done
 	if [ -s "$W/match" ]; then
 		fail "$rule fired with $*: $($BB head -n 1 "$W/match" | $BB cut -c1-400)"
 	else

@@ -14,6 +14,7 @@ W=$(pwd)
 export LD_LIBRARY_PATH=$SD/lib
 pass() { echo "PASS: sakerd: $*"; }
 fail() { echo "FAIL: sakerd: $*"; }
+. /job/sakerd-lib.sh
 if [ ! -x "$SD/sakerd" ]; then
 	echo "SKIP: sakerd: not shipped (no build directory given to tests/kmod/run.sh)"
 	exit 0
@@ -42,16 +43,11 @@ EOF
 "$SD/sakerd" -c "$W/saker.yaml" --config-dir "$W/none" --socket "$W/ctl.sock" \
 	--lock "$W/sakerd.pid" >"$W/sakerd.log" 2>&1 &
 spid=$!
-i=0
-while ! "$SD/saker" stats -s "$W/ctl.sock" >/dev/null 2>&1; do
-	i=$((i + 1))
-	if [ $i -gt 300 ] || ! kill -0 $spid 2>/dev/null; then
-		fail "did not start"
-		cat "$W/sakerd.log"
-		exit 1
-	fi
-	$BB sleep 0.2
-done
+if ! sakerd_ready $spid; then
+	fail "did not start"
+	cat "$W/sakerd.log"
+	exit 1
+fi
 pass "started, answers on its control socket"
 # after start-up: CAP_DAC_OVERRIDE (1), CAP_DAC_READ_SEARCH (2), CAP_SYS_PTRACE (19) only
 eff=$(grep '^CapEff:' /proc/$spid/status | $BB awk '{print $2}')
